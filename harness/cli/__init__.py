@@ -1,0 +1,1 @@
+"""The command line: harness eval | score | tasks | …"""

@@ -1,0 +1,78 @@
+"""Rows from a Hugging Face dataset: the hub itself, or a local parquet mirror of it.
+
+A mirror is a folder with the hub's parquet layout and a README ``configs:`` header, which
+``datasets.load_dataset(folder, config)`` reads exactly like the hub; tests use such mirrors.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from harness.data.readers.common import fill
+from harness.errors import HarnessError
+from harness.taskfiles.schema import HubSource, TaskConfig
+
+log = logging.getLogger(__name__)
+
+
+def is_hub_mirror(folder: Path) -> bool:
+    readme = folder / "README.md"
+    if readme.is_file() and "configs:" in readme.read_text(encoding="utf-8", errors="replace"):
+        return True
+    return next(folder.rglob("*.parquet"), None) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _load_split(path: str, config: str | None, split: str, revision: str | None):
+    import datasets
+
+    datasets.disable_progress_bars()
+    return datasets.load_dataset(path, config, split=split, revision=revision)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return (text[0] if text else type(err).__name__)[:200]
+
+
+def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None = None) -> list[dict]:
+    hub: HubSource = task.data.hub
+    code = task.code(lang)
+    config = fill(hub.config, lang, code) if hub.config else None
+    hub_split = hub.splits.get(split, split)
+    where = str(mirror) if mirror else hub.path
+    try:
+        dataset = _load_split(where, config, hub_split, None if mirror else hub.revision)
+    except Exception as err:  # datasets raises many types for one cause: unreachable or absent
+        layout = task.data.local.layout if task.data.local else "a parquet mirror of the hub dataset"
+        if mirror:
+            raise HarnessError(
+                f"{task.task}: cannot read config {config!r} split {hub_split!r} from the mirror {mirror}: {_first_line(err)}"
+            ) from None
+        raise HarnessError(
+            f"{task.task}: cannot load hub dataset {hub.path} (config {config}, split {hub_split}): "
+            f"{_first_line(err)}; pass a local copy with --data_dir {task.task}=DIR ({layout})"
+        ) from None
+    missing = [col for col in [*hub.fields.values(), *hub.filter] if col not in dataset.column_names]
+    if missing:
+        raise HarnessError(
+            f"{task.task}: dataset {where} (config {config}) lacks column(s) {', '.join(missing)}; "
+            f"it has {', '.join(dataset.column_names)}"
+        )
+    if hub.filter:
+        wanted = {col: fill(value, lang, code) for col, value in hub.filter.items()}
+        columns = {col: dataset[col] for col in wanted}
+        keep = [i for i in range(len(dataset)) if all(columns[c][i] == v for c, v in wanted.items())]
+        dataset = dataset.select(keep)
+    rows = []
+    columns = {name: dataset[col] for name, col in hub.fields.items()}
+    for i in range(len(dataset)):
+        row = {"id": str(i)}
+        for name, values in columns.items():
+            value = values[i]
+            # The hub's Tatoeba rows keep the line's newline; the release files do not.
+            row[name] = value.rstrip("\r\n") if isinstance(value, str) else value
+        rows.append(row)
+    return rows

@@ -1,0 +1,33 @@
+"""Readers for the original release layouts, one per format named in task files (data.local.format).
+
+A reader takes (folder, task config, language, split) and returns canonical rows: a list of dicts
+for example-per-row tasks, or the structure the task kind documents.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from harness.errors import HarnessError
+
+Reader = Callable[..., object]
+_READERS: dict[str, str] = {
+    "xnli_tsv": "harness.data.readers.xnli:read_xnli_tsv",
+    "pawsx_tsv": "harness.data.readers.pawsx:read_pawsx_tsv",
+    "tatoeba_txt": "harness.data.readers.tatoeba:read_tatoeba_txt",
+    "bucc_txt": "harness.data.readers.bucc:read_bucc_txt",
+}
+
+
+def register_reader(name: str, target: str) -> None:
+    _READERS[name] = target
+
+
+def get_reader(name: str, where: str) -> Reader:
+    import importlib
+
+    target = _READERS.get(name)
+    if target is None:
+        raise HarnessError(f"{where}: key 'data.local.format' is {name!r}; expected one of {', '.join(sorted(_READERS))}")
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)

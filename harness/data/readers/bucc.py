@@ -1,0 +1,56 @@
+"""BUCC 2018: ``{l}-en.{split}.{l}`` / ``.en`` as ``id<TAB>sentence``, gold ``{l}-en.{split}.gold``.
+
+XTREME uses the ``sample`` release as dev and the ``training`` release as test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.data.readers.common import find_file, read_lines
+from harness.errors import HarnessError
+from harness.taskfiles.schema import TaskConfig
+
+
+def _id_sentences(path: Path) -> list[list[str]]:
+    out = []
+    for lineno, line in enumerate(read_lines(path), 1):
+        if not line:
+            continue
+        parts = line.split("\t", 1)
+        if len(parts) != 2:
+            raise HarnessError(f"{path}:{lineno}: expected id<TAB>sentence")
+        out.append(parts)
+    return out
+
+
+def _gold(path: Path) -> list[list[str]]:
+    out = []
+    for lineno, line in enumerate(read_lines(path), 1):
+        if not line:
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise HarnessError(f"{path}:{lineno}: expected src_id<TAB>en_id")
+        out.append(parts)
+    return out
+
+
+def read_bucc_release(folder: Path, task_name: str, lang: str, release: str, gold_required: bool = True) -> dict:
+    stem = f"{lang}-en.{release}"
+    source = _id_sentences(find_file(folder, f"{stem}.{lang}", task_name))
+    target = _id_sentences(find_file(folder, f"{stem}.en", task_name))
+    try:
+        gold = _gold(find_file(folder, f"{stem}.gold", task_name))
+    except HarnessError:
+        if gold_required:
+            raise
+        gold = []
+    return {"source": source, "target": target, "gold": gold}
+
+
+def read_bucc_txt(folder: Path, task: TaskConfig, lang: str, split: str) -> dict:
+    release = task.data.local.files.get(split)
+    if release is None:
+        raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
+    return read_bucc_release(folder, task.task, lang, release)

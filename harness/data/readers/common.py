@@ -1,0 +1,46 @@
+"""Helpers shared by the release-layout readers."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from harness.errors import HarnessError
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def fill(template: str, lang: str, code: str) -> str:
+    return template.replace("{lang}", lang).replace("{code}", code)
+
+
+def find_file(folder: Path, name: str, task: str) -> Path:
+    """``folder/name``, or the same name one level down (release archives often add a folder)."""
+    direct = folder / name
+    if direct.is_file():
+        return direct
+    matches = sorted(p for p in folder.glob(f"*/{name}") if p.is_file())
+    if matches:
+        return matches[0]
+    raise HarnessError(f"--data_dir {task}={folder}: missing file {name}")
+
+
+def read_tsv_rows(path: Path) -> Iterator[list[str]]:
+    # The XTREME processors read these files without quote processing: XNLI and PAWS-X text holds
+    # unescaped quote characters that csv's default dialect would swallow.
+    with open(path, encoding="utf-8", newline="") as handle:
+        yield from csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def read_lines(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [line.rstrip("\r\n") for line in handle]
+
+
+def require_columns(path: Path, header: Iterable[str], needed: Iterable[str]) -> None:
+    header = list(header)
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise HarnessError(f"{path}: missing column(s) {', '.join(missing)}; header has {', '.join(header)}")

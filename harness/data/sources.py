@@ -1,0 +1,107 @@
+"""Choose and open a task's data source: ``--data_dir`` (release layout or hub mirror), demo, or hub."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from harness.data.hub import is_hub_mirror, load_hub_rows
+from harness.data.readers import get_reader
+from harness.data.records import LanguageData
+from harness.errors import HarnessError
+from harness.taskfiles.schema import TaskConfig
+
+DEMO_DATA_DIR = Path(__file__).resolve().parent.parent / "demo" / "data"
+DEMO = "demo"
+
+
+def demo_manifest() -> dict[str, list[str]]:
+    return json.loads((DEMO_DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class TaskSource:
+    task: TaskConfig
+    mode: str  # "local", "mirror", "demo" or "hub"
+    folder: Path | None = None
+
+    def describe(self) -> str:
+        if self.mode == "hub":
+            hub = self.task.data.hub
+            return f"hub:{hub.path}" + (f"@{hub.revision}" if hub.revision else "")
+        return f"{self.mode}:{self.folder}"
+
+    def available_languages(self) -> set[str] | None:
+        """Languages this source holds, where it can tell cheaply; None means 'ask for any'."""
+        if self.mode == "demo":
+            return set(demo_manifest().get(self.task.data.demo, []))
+        return None
+
+    def load(self, lang: str, split: str | None = None) -> Any:
+        split = split or self.task.split
+        if self.mode in ("hub", "mirror"):
+            return load_hub_rows(self.task, lang, split, mirror=self.folder if self.mode == "mirror" else None)
+        reader = get_reader(self.task.data.local.format, str(self.task.source_file))
+        return reader(self.folder, self.task, lang, split)
+
+    def language_data(self, lang: str, extra_splits: tuple[str, ...] = (), limit: int | None = None) -> LanguageData:
+        from harness.kinds import get_kind
+
+        kind = get_kind(self.task.kind)
+        rows = kind.limit_rows(self.load(lang), limit)
+        extra = {split: kind.limit_rows(self.load(lang, split), limit) for split in extra_splits}
+        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra)
+
+
+def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = False) -> TaskSource:
+    given = data_dirs.get(task.task)
+    if given == DEMO or (given is None and demo):
+        if not task.data.demo:
+            raise HarnessError(f"{task.task}: no demo data ships with this task")
+        local = task.data.local
+        if local is None:
+            raise HarnessError(f"{task.source_file}: demo data needs a data.local reader")
+        return TaskSource(task, "demo", DEMO_DATA_DIR / task.data.demo)
+    if given is not None:
+        folder = Path(given).expanduser()
+        if not folder.is_dir():
+            raise HarnessError(f"--data_dir {task.task}={given}: not a folder")
+        if is_hub_mirror(folder):
+            if task.data.hub is None:
+                raise HarnessError(f"--data_dir {task.task}={given}: a parquet mirror, but the task names no hub dataset")
+            _refuse_unusable(task, given)
+            return TaskSource(task, "mirror", folder)
+        if task.data.local is None:
+            raise HarnessError(f"--data_dir {task.task}={given}: this task has no reader for a release layout")
+        return TaskSource(task, "local", folder)
+    if task.data.hub is None:
+        layout = task.data.local.layout if task.data.local else ""
+        raise HarnessError(f"{task.task}: no hub source; pass --data_dir {task.task}=DIR ({layout})")
+    _refuse_unusable(task, None)
+    return TaskSource(task, "hub")
+
+
+def _refuse_unusable(task: TaskConfig, given: str | None) -> None:
+    if task.data.hub and task.data.hub.unusable:
+        layout = task.data.local.layout if task.data.local else ""
+        what = f"the mirror {given}" if given else f"hub dataset {task.data.hub.path}"
+        raise HarnessError(
+            f"{task.task}: {what} cannot be used: {task.data.hub.unusable}; "
+            f"pass --data_dir {task.task}=DIR ({layout})"
+        )
+
+
+def parse_data_dirs(values: list[str] | None, known_tasks) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values or []:
+        task, sep, folder = value.partition("=")
+        if not sep or not task or not folder:
+            raise HarnessError(f"--data_dir {value!r}: expected TASK=DIR (or TASK=demo)")
+        if task not in known_tasks:
+            from harness.taskfiles.index import suggest
+
+            raise HarnessError(f"--data_dir {value!r}: unknown task {task!r}{suggest(task, known_tasks)}")
+        out[task] = folder
+    return out

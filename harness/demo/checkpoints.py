@@ -1,0 +1,135 @@
+"""Build tiny local checkpoints: the demo model, and the test fixtures' models.
+
+Nothing is downloaded: the tokenizer is a WordPiece vocabulary built with the ``tokenizers``
+library from the given texts, the model a small BERT with seeded random weights, saved with
+``save_pretrained`` as an ordinary checkpoint folder that loads through the Auto classes.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import os
+import shutil
+import string
+import tempfile
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from harness import __version__
+
+SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+DEMO_CONFIG = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128,
+               "max_position_embeddings": 512}
+
+
+def build_tokenizer(texts: Iterable[str], vocab_size: int = 2000, lowercase: bool = False, model_max_length: int = 512):
+    """A BERT-style WordPiece tokenizer whose vocabulary is every character plus the most frequent
+    words of ``texts`` (deterministic: ties broken alphabetically)."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from transformers import BertTokenizerFast
+
+    normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=False, clean_text=True)
+    pre = pre_tokenizers.BertPreTokenizer()
+    words: collections.Counter = collections.Counter()
+    chars: set[str] = set()
+    for text in texts:
+        for word, _ in pre.pre_tokenize_str(normalizer.normalize_str(text)):
+            words[word] += 1
+            chars.update(word)
+    vocab = list(SPECIALS)
+    for char in sorted(chars | set(string.ascii_letters + string.digits + string.punctuation)):
+        vocab += [char, f"##{char}"]
+    room = max(0, vocab_size - len(vocab))
+    ranked = sorted((w for w in words if len(w) > 1), key=lambda w: (-words[w], w))
+    vocab += [w for w in ranked[:room] if w not in vocab]
+    ids = {token: i for i, token in enumerate(dict.fromkeys(vocab))}
+    tokenizer = Tokenizer(models.WordPiece(vocab=ids, unk_token="[UNK]", max_input_chars_per_word=100))
+    tokenizer.normalizer = normalizer
+    tokenizer.pre_tokenizer = pre
+    cls_id, sep_id = ids["[CLS]"], ids["[SEP]"]
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)],
+    )
+    tokenizer.decoder = decoders.WordPiece()
+    return BertTokenizerFast(
+        tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+        sep_token="[SEP]", mask_token="[MASK]", do_lower_case=lowercase, model_max_length=model_max_length,
+    )
+
+
+def build_bert(folder: Path, tokenizer, head: str, labels: list[str] | None = None, seed: int = 0,
+               **config_overrides) -> Path:
+    """Save a seeded random BERT with the given head ('encoder', 'sequence_classification', …)."""
+    import torch
+    import transformers
+
+    from harness.models.loading import quiet_transformers
+
+    quiet_transformers()
+    settings = {**DEMO_CONFIG, **config_overrides}
+    if labels:
+        settings["id2label"] = dict(enumerate(labels))
+        settings["label2id"] = {label: i for i, label in enumerate(labels)}
+    config = transformers.BertConfig(vocab_size=len(tokenizer), **settings)
+    classes = {
+        "encoder": transformers.BertModel,
+        "sequence_classification": transformers.BertForSequenceClassification,
+        "token_classification": transformers.BertForTokenClassification,
+        "question_answering": transformers.BertForQuestionAnswering,
+    }
+    torch.manual_seed(seed)
+    model = classes[head](config)
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def demo_texts() -> list[str]:
+    from harness.demo.lexicon import ADJECTIVES, AND, COPULA, PLACES, SUBJECTS, VERBS
+
+    texts = []
+    for table in (SUBJECTS, VERBS, PLACES, ADJECTIVES):
+        for entry in table:
+            for value in entry.values():
+                texts.extend([value] if isinstance(value, str) else [v for v in value if len(v) > 1])
+    texts += list(AND.values()) + list(COPULA.values()) + ["es", "está", ". , ' ?"]
+    return texts
+
+
+# What the demo model is made of: one checkpoint per task head, plus the bare encoder.
+DEMO_HEADS: Mapping[str, tuple[str, list[str] | None]] = {
+    "encoder": ("encoder", None),
+    "xnli": ("sequence_classification", ["entailment", "neutral", "contradiction"]),
+    "pawsx": ("sequence_classification", ["not_paraphrase", "paraphrase"]),
+}
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("HARNESS_CACHE", Path.home() / ".cache" / "harness")).expanduser()
+
+
+def demo_fingerprint() -> str:
+    recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts()))
+    return hashlib.sha256(recipe.encode()).hexdigest()[:12]
+
+
+def ensure_demo_checkpoints(root: Path | None = None) -> dict[str, Path]:
+    """Build the demo checkpoints once (atomically: built aside, then renamed into place)."""
+    target = (root or cache_root()) / f"demo-{demo_fingerprint()}"
+    if not (target / "complete").is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=target.parent))
+        try:
+            tokenizer = build_tokenizer(demo_texts())
+            for seed, (name, (head, labels)) in enumerate(sorted(DEMO_HEADS.items())):
+                build_bert(staging / name, tokenizer, head, labels, seed=seed)
+            (staging / "complete").write_text("ok\n")
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return {name: target / name for name in DEMO_HEADS}

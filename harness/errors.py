@@ -1,0 +1,12 @@
+"""The one user-facing error type.
+
+Library code raises :class:`HarnessError` with a single line that names the file, key or value
+at fault and what was expected; the CLI prints it and exits with status 2.
+"""
+
+
+class HarnessError(Exception):
+    """A problem with the user's input or environment, reported as one line."""
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split()))

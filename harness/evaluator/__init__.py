@@ -1,0 +1,1 @@
+"""The evaluator: batching, devices, and the loop over tasks × languages."""

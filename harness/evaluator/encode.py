@@ -1,0 +1,117 @@
+"""Sentence embeddings for the retrieval tasks: one hidden layer, mean- or CLS-pooled.
+
+When the layer asked for is below the top (XTREME's layer 14 of XLM-R Large's 24), the forward
+pass stops right after it: the later layers cannot change it, so computing them is waste. The
+first batch checks the early stop against ``output_hidden_states`` and falls back to the full
+pass for any architecture where the two disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class _Stop(Exception):
+    def __init__(self, hidden):
+        self.hidden = hidden
+
+
+def find_layer_stack(model):
+    """The ModuleList of transformer layers (e.g. ``encoder.layer`` in BERT)."""
+    import torch
+
+    count = getattr(model.config, "num_hidden_layers", None)
+    for name, module in model.named_modules():
+        if isinstance(module, torch.nn.ModuleList) and len(module) == count and "layer" in name.split(".")[-1]:
+            return module
+    return None
+
+
+def _first_tensor(value):
+    if isinstance(value, (tuple, list)):
+        return value[0]
+    return getattr(value, "last_hidden_state", value)
+
+
+def _run_to_layer(model, batch, layer: int, stack):
+    def grab_input(module, args, kwargs):
+        hidden = args[0] if args else kwargs.get("hidden_states")
+        raise _Stop(hidden)
+
+    def grab_output(module, args, output):
+        raise _Stop(_first_tensor(output))
+
+    handle = (stack[0].register_forward_pre_hook(grab_input, with_kwargs=True) if layer == 0
+              else stack[layer - 1].register_forward_hook(grab_output))
+    try:
+        model(**batch)
+    except _Stop as stop:
+        return stop.hidden
+    finally:
+        handle.remove()
+    raise RuntimeError("the layer hook did not fire")
+
+
+class LayerReader:
+    """Reads ``hidden_states[layer]`` (0 = embeddings), stopping early where that is exact."""
+
+    def __init__(self, model, layer: int):
+        self.model = model
+        self.layer = layer
+        total = getattr(model.config, "num_hidden_layers", None)
+        self.stack = find_layer_stack(model) if total is not None and layer < total else None
+        self.verified = self.stack is None
+
+    def full(self, batch):
+        return self.model(**batch, output_hidden_states=True).hidden_states[self.layer]
+
+    def __call__(self, batch):
+        import torch
+
+        if self.stack is None:
+            return self.full(batch)
+        early = _run_to_layer(self.model, batch, self.layer, self.stack)
+        if not self.verified:
+            reference = self.full(batch)
+            if early is None or early.shape != reference.shape or not torch.allclose(
+                early.float(), reference.float(), atol=1e-4, rtol=1e-4
+            ):
+                log.info("early stop at layer %d does not match hidden_states for %s; using full passes",
+                         self.layer, type(self.model).__name__)
+                self.stack = None
+                return reference
+            self.verified = True
+        return early
+
+
+def pool(hidden, mask, pooling: str):
+    if pooling == "cls":
+        return hidden[:, 0].float()
+    mask = mask.unsqueeze(-1).to(hidden.dtype)
+    return ((hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)).float()
+
+
+def tokenize_texts(tokenizer, texts: Sequence[str], max_length: int) -> list[dict]:
+    encoded = tokenizer(list(texts), truncation=True, max_length=max_length)
+    keys = [k for k in ("input_ids", "token_type_ids") if k in encoded]
+    return [{k: encoded[k][i] for k in keys} for i in range(len(texts))]
+
+
+def encode_sentences(loaded, runner, texts: Sequence[str], layer: int, pooling: str, max_length: int,
+                     desc: str = "encode") -> np.ndarray:
+    """(n, hidden) float32 sentence embeddings, in the order of ``texts``."""
+    if not texts:
+        return np.zeros((0, loaded.config.hidden_size), dtype=np.float32)
+    reader = LayerReader(loaded.model, layer)
+    features = tokenize_texts(loaded.tokenizer, texts, max_length)
+
+    def forward(batch):
+        return pool(reader(batch), batch["attention_mask"], pooling)
+
+    pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
+    return np.stack(runner.run(features, forward, pad, desc=desc))

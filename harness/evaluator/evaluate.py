@@ -1,0 +1,159 @@
+"""``harness eval``: every task × language of a request, into a resumable run folder."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from harness.data.sources import resolve_source
+from harness.errors import HarnessError
+from harness.evaluator.model_pool import ModelPool
+from harness.evaluator.runner import InferenceRunner
+from harness.kinds import get_kind
+from harness.models.loading import resolve_device
+from harness.models.model_args import ModelArgs
+from harness.models.spec import ModelSpec, resolve_model_spec
+from harness.results.environment import device_info, harness_info, library_versions
+from harness.results.finalize import finalize_run
+from harness.results.store import RunStore, now
+from harness.taskfiles.index import TaskIndex, suggest
+from harness.taskfiles.schema import TaskConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EvalRequest:
+    model: str
+    tasks: Sequence[str]
+    languages: Sequence[str] | None = None
+    model_args: ModelArgs = field(default_factory=ModelArgs)
+    data_dirs: dict[str, str] = field(default_factory=dict)
+    output_path: Path | None = None
+    batch_size: int | None = None  # None: automatic token budget
+    device: str | None = None
+    limit: int | None = None
+    include_paths: Sequence[str] = ()
+    overwrite: bool = False
+    seed: int = 1234
+    progress: bool | None = None
+
+
+@dataclass
+class EvalOutcome:
+    store: RunStore
+    tasks: list[TaskConfig]
+    errors: dict[str, str]
+    index: TaskIndex
+
+
+def check_languages(requested: Sequence[str] | None, tasks: Sequence[TaskConfig], index: TaskIndex) -> None:
+    if not requested:
+        return
+    covered = {lang for task in tasks for lang in task.languages}
+    for lang in requested:
+        if lang not in covered:
+            known = index.known_languages()
+            where = "any of the selected tasks" if lang in known else "any task"
+            raise HarnessError(f"--languages: {lang!r} is not a language of {where}{suggest(lang, covered or known)}")
+
+
+def select_languages(task: TaskConfig, requested: Sequence[str] | None, available: set[str] | None) -> list[str]:
+    langs = [lang for lang in task.languages if not requested or lang in requested]
+    if available is not None:
+        dropped = [lang for lang in langs if lang not in available]
+        if dropped and requested:
+            log.warning("%s: the demo data has no %s", task.task, ", ".join(dropped))
+        langs = [lang for lang in langs if lang in available]
+    return langs
+
+
+def seed_everything(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def run_eval(request: EvalRequest) -> EvalOutcome:
+    index = TaskIndex.load(request.include_paths)
+    tasks = index.expand(request.tasks)
+    check_languages(request.languages, tasks, index)
+    spec = resolve_model_spec(request.model, request.model_args)
+    device = resolve_device(request.device)
+    seed_everything(request.seed)
+    identity = {"model": spec.identity(), "limit": request.limit}
+    store = RunStore.open(request.output_path, identity, request.overwrite)
+    started = time.time()
+    config = store.data["config"]
+    config.setdefault("started_at", now())
+    runner = InferenceRunner(device, request.batch_size, request.model_args.autocast, progress=request.progress)
+    pool = ModelPool(device)
+    errors: dict[str, str] = {}
+    for task in tasks:
+        try:
+            _run_task(task, request, spec, store, runner, pool, errors)
+        except HarnessError as err:
+            errors[task.task] = str(err)
+            store.record_error(task.task, str(err))
+            log.error("%s", err)
+    pool.release()
+    config.update({
+        "harness": harness_info(), "libraries": library_versions(), "device": device_info(device),
+        "runner": runner.describe(), "seed": request.seed, "data_dirs": dict(request.data_dirs),
+        "checkpoints": {**config.get("checkpoints", {}), **pool.infos},
+        "finished_at": now(), "duration_s": round(time.time() - started, 3),
+    })
+    finalize_run(store, index)
+    return EvalOutcome(store, tasks, errors, index)
+
+
+def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,
+              runner: InferenceRunner, pool: ModelPool, errors: dict[str, str]) -> None:
+    kind = get_kind(task.kind)
+    source = resolve_source(task, request.data_dirs, demo=spec.demo)
+    langs = select_languages(task, request.languages, source.available_languages())
+    if not langs:
+        log.info("%s: no languages selected; skipped", task.task)
+        return
+    args = spec.args_for(task.task)
+    args_record = args.to_dict()
+    store.forget_task_if_changed(task.task, task.config_hash, args_record)
+    todo = [lang for lang in langs
+            if request.overwrite or not store.unit_done(task.task, lang, task.config_hash, args_record)]
+    if not todo:
+        log.info("%s: all %d languages already done in %s; skipped", task.task, len(langs), request.output_path)
+        return
+    checkpoint = spec.checkpoint_for(task.task)
+    loaded = pool.get(checkpoint, kind.model_role, args)
+    meta = store.task_meta(task.task)
+    meta.update({
+        "kind": task.kind, "config_hash": task.config_hash, "config_file": str(task.source_file),
+        "split": task.split, "source": source.describe(), "checkpoint": checkpoint, "model_args": args_record,
+        "metrics": {name: s.to_dict() for name, s in kind.specs_for(task).items()},
+        "main_metric": list(task.main_metric), "official_languages": list(task.languages),
+    })
+    for lang in todo:
+        started = time.time()
+        try:
+            data = source.language_data(lang, kind.extra_splits, request.limit)
+            predictions = kind.predict(task, data, loaded, runner)
+            unit = kind.score(task, data, predictions)
+        except HarnessError as err:
+            errors[f"{task.task}/{lang}"] = str(err)
+            store.forget_unit(task.task, lang)
+            store.record_error(f"{task.task}/{lang}", str(err))
+            log.error("%s", err)
+            continue
+        unit_meta = {"data_fingerprint": data.fingerprint, "n": unit.n, "duration_s": round(time.time() - started, 3),
+                     "finished_at": now(), **({"info": unit.info} if unit.info else {})}
+        submission = (kind.submission_name(lang), kind.format_submission(data, predictions))
+        store.record_unit(task.task, lang, unit.metrics, unit.n, unit.samples, unit_meta, submission)
+        log.info("%s/%s: %s", task.task, lang, ", ".join(f"{k}={v:.2f}" for k, v in unit.metrics.items()
+                                                            if isinstance(v, float)))

@@ -1,0 +1,110 @@
+"""Batched inference: sorted batches under a token budget, inference mode, autocast on CUDA, and
+out-of-memory back-off that halves the budget and retries.
+
+Outputs are returned in the original example order, so predictions do not depend on batch size
+or order (tests pin this).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from harness.errors import HarnessError
+from harness.evaluator.batching import pad_batch, plan_batches
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TOKENS = {"cpu": 8192, "cuda": 65536}
+DEFAULT_MAX_EXAMPLES = {"cpu": 256, "cuda": 2048}
+Forward = Callable[[dict], "object"]
+
+
+class InferenceRunner:
+    def __init__(self, device, batch_size: int | None = None, autocast: str = "none",
+                 max_tokens: int | None = None, progress: bool | None = None):
+        import torch
+
+        self.device = torch.device(device) if isinstance(device, str) else device
+        self.fixed = batch_size
+        kind = "cuda" if self.device.type == "cuda" else "cpu"
+        self.max_tokens = None if batch_size else (max_tokens or DEFAULT_TOKENS[kind])
+        self.max_examples = batch_size or DEFAULT_MAX_EXAMPLES[kind]
+        self.autocast = autocast if self.device.type == "cuda" else "none"
+        if autocast != "none" and self.device.type != "cuda":
+            log.warning("autocast=%s ignored on %s: mixed precision is used on CUDA only", autocast, self.device)
+        self.progress = progress
+
+    def describe(self) -> dict:
+        return {"device": str(self.device), "batch_size": self.fixed or "auto", "max_tokens": self.max_tokens,
+                "autocast": self.autocast}
+
+    def _context(self):
+        import contextlib
+
+        import torch
+
+        if self.autocast == "none":
+            return contextlib.nullcontext()
+        dtype = {"bfloat16": torch.bfloat16, "float16": torch.float16}[self.autocast]
+        return torch.autocast(device_type="cuda", dtype=dtype)
+
+    def run(self, features: Sequence[Mapping[str, Sequence[int]]], forward: Forward,
+            pad_values: Mapping[str, int], desc: str = "", per_token: bool = False) -> list[np.ndarray]:
+        """Run ``forward`` over padded batches; one float32 array per example, in input order.
+
+        ``forward`` gets a dict of tensors on the device and returns a tensor with the batch on
+        its first axis (or a tuple of such tensors, stacked on a new last axis). With
+        ``per_token`` the output is cut to each example's own length."""
+        import torch
+        from tqdm.auto import tqdm
+
+        lengths = [len(f["input_ids"]) for f in features]
+        results: list[np.ndarray | None] = [None] * len(features)
+        batches = plan_batches(lengths, self.max_tokens, self.max_examples)
+        bar = tqdm(total=len(features), desc=desc, unit="ex", leave=False, disable=None if self.progress is None else not self.progress)
+        position = 0
+        with torch.inference_mode():
+            while position < len(batches):
+                batch = batches[position]
+                try:
+                    output = self._forward_batch([features[i] for i in batch], forward, pad_values)
+                except torch.cuda.OutOfMemoryError:
+                    batches = self._back_off(batches, position, lengths)
+                    continue
+                for row, index in enumerate(batch):
+                    results[index] = output[row, : lengths[index]] if per_token else output[row]
+                bar.update(len(batch))
+                position += 1
+        bar.close()
+        return results  # type: ignore[return-value]
+
+    def _forward_batch(self, batch_features, forward: Forward, pad_values) -> np.ndarray:
+        import torch
+
+        padded = pad_batch(batch_features, pad_values)
+        tensors = {k: torch.from_numpy(v).to(self.device, non_blocking=True) for k, v in padded.items()}
+        with self._context():
+            output = forward(tensors)
+        if isinstance(output, (tuple, list)):
+            output = torch.stack([o.float() for o in output], dim=-1)
+        return output.float().cpu().numpy()
+
+    def _back_off(self, batches: list[list[int]], position: int, lengths: Sequence[int]) -> list[list[int]]:
+        import torch
+
+        torch.cuda.empty_cache()
+        if self.fixed:
+            raise HarnessError(
+                f"CUDA out of memory at --batch_size {self.fixed}; use --batch_size auto or a smaller number"
+            )
+        remaining = [i for batch in batches[position:] for i in batch]
+        longest = max(lengths[i] for i in batches[position])
+        if self.max_tokens <= longest or len(batches[position]) == 1:
+            raise HarnessError(f"CUDA out of memory on a single example of {longest} tokens; lower max_length")
+        self.max_tokens //= 2
+        log.warning("CUDA out of memory: halving the batch token budget to %d and retrying", self.max_tokens)
+        replanned = plan_batches([lengths[i] for i in remaining], self.max_tokens, self.max_examples)
+        return batches[:position] + [[remaining[j] for j in batch] for batch in replanned]

@@ -1,0 +1,75 @@
+"""Atomic file writes: a reader never sees half a file, and an interrupted write loses nothing.
+
+Every file the harness produces goes through here: the content is written to a temporary file
+in the same folder, flushed to disk, then renamed over the target (rename is atomic on POSIX and
+on Windows for same-volume paths).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from harness.errors import HarnessError
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def dumps_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def atomic_write_json(path: str | os.PathLike, obj: Any) -> None:
+    atomic_write_text(path, dumps_json(obj))
+
+
+def atomic_write_jsonl(path: str | os.PathLike, rows: Iterable[dict]) -> None:
+    lines = [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        raise HarnessError(f"{path}: file not found") from None
+    except json.JSONDecodeError as err:
+        raise HarnessError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from None
+
+
+def read_jsonl(path: str | os.PathLike) -> list[dict]:
+    path = Path(path)
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise HarnessError(f"{path}:{lineno}: not valid JSON ({err.msg})") from None
+    except FileNotFoundError:
+        raise HarnessError(f"{path}: file not found") from None
+    return rows

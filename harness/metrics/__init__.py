@@ -1,0 +1,1 @@
+"""Metrics as pure functions: per-example statistics in, corpus scores out."""

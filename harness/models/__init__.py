@@ -1,0 +1,1 @@
+"""Models: resolving --model, parsing --model_args, loading checkpoints, mapping labels, the demo."""

@@ -1,0 +1,128 @@
+"""``--model_args k=v,k=v`` → a validated, frozen :class:`ModelArgs`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Mapping
+
+from harness.errors import HarnessError
+
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+POOLINGS = ("mean", "cls")
+AUTOCAST = ("none", "bfloat16", "float16")
+KEYS = {
+    "dtype": f"weights dtype, one of {', '.join(DTYPES)}",
+    "autocast": f"mixed precision on CUDA, one of {', '.join(AUTOCAST)}",
+    "revision": "a hub revision (branch, tag or commit)",
+    "max_length": "a positive integer (tokens); overrides the task's",
+    "retrieval_layer": "an index into hidden_states (0 = embeddings)",
+    "pooling": f"sentence pooling for retrieval, one of {', '.join(POOLINGS)}",
+    "trust_remote_code": "true or false",
+    "label_map": "checkpoint label to task label pairs, e.g. LABEL_0:entailment;LABEL_1:neutral",
+}
+
+
+@dataclass(frozen=True)
+class ModelArgs:
+    dtype: str = "auto"
+    autocast: str = "none"
+    revision: str | None = None
+    max_length: int | None = None
+    retrieval_layer: int | None = None
+    pooling: str | None = None
+    trust_remote_code: bool = False
+    label_map: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)  # keys later kinds define
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if v not in (None, {}, "auto", "none", False)}
+        return out
+
+    def merged(self, other: "ModelArgs") -> "ModelArgs":
+        """Settings of ``other`` that were given win over this one's."""
+        changes = {k: v for k, v in asdict(other).items() if v != getattr(ModelArgs(), k)}
+        return replace(self, **changes)
+
+
+def _bool(key: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise HarnessError(f"--model_args {key}={value}: expected true or false")
+
+
+def _int(key: str, value: str, minimum: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise HarnessError(f"--model_args {key}={value}: expected an integer") from None
+    if number < minimum:
+        raise HarnessError(f"--model_args {key}={value}: expected an integer >= {minimum}")
+    return number
+
+
+def parse_label_map(value: str | Mapping, key: str = "label_map") -> dict[str, str]:
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items()}
+    pairs = {}
+    for part in str(value).replace("|", ";").split(";"):
+        if not part.strip():
+            continue
+        source, sep, target = part.partition(":")
+        if not sep or not source.strip() or not target.strip():
+            raise HarnessError(
+                f"--model_args {key}={value}: expected checkpoint_label:task_label pairs separated by ';'"
+            )
+        pairs[source.strip()] = target.strip()
+    if not pairs:
+        raise HarnessError(f"--model_args {key}={value}: empty label map")
+    return pairs
+
+
+def build_model_args(values: Mapping[str, Any], extra_keys: Mapping[str, str] | None = None) -> ModelArgs:
+    extra_keys = extra_keys or {}
+    fields: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, raw in values.items():
+        value = raw if not isinstance(raw, str) else raw.strip()
+        text = str(value)
+        if key == "dtype" or key == "autocast" or key == "pooling":
+            allowed = {"dtype": DTYPES, "autocast": AUTOCAST, "pooling": POOLINGS}[key]
+            if text not in allowed:
+                raise HarnessError(f"--model_args {key}={text}: expected one of {', '.join(allowed)}")
+            fields[key] = text
+        elif key == "revision":
+            fields[key] = text
+        elif key == "max_length":
+            fields[key] = _int(key, text, 1)
+        elif key == "retrieval_layer":
+            fields[key] = _int(key, text, 0)
+        elif key == "trust_remote_code":
+            fields[key] = value if isinstance(value, bool) else _bool(key, text)
+        elif key == "label_map":
+            fields[key] = parse_label_map(value)
+        elif key in extra_keys:
+            extra[key] = value
+        else:
+            allowed = sorted([*KEYS, *extra_keys])
+            raise HarnessError(f"--model_args: unknown key {key!r}; expected one of {', '.join(allowed)}")
+    return ModelArgs(**fields, extra=extra)
+
+
+def parse_model_args(text: str | None, extra_keys: Mapping[str, str] | None = None) -> ModelArgs:
+    if not text:
+        return ModelArgs()
+    values: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or not key or not value.strip():
+            raise HarnessError(f"--model_args: {part!r} is not key=value (expected k=v,k=v)")
+        if key in values:
+            raise HarnessError(f"--model_args: key {key!r} given twice")
+        values[key] = value
+    return build_model_args(values, extra_keys)

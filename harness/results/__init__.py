@@ -1,0 +1,1 @@
+"""Results files: results.json, per-example samples, XTREME-layout predictions, group scores."""

@@ -1,0 +1,51 @@
+"""The score table the CLI prints after a run."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from tabulate import tabulate
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def results_table(data: Mapping) -> str:
+    rows = []
+    tasks_meta = data.get("config", {}).get("tasks", {})
+    for task, per_lang in data.get("results", {}).items():
+        main = tasks_meta.get(task, {}).get("main_metric", [])
+        for lang, metrics in sorted(per_lang.items()):
+            ordered = [m for m in main if m in metrics] + [m for m in metrics if m not in main and m != "n"]
+            shown = "  ".join(f"{m}={_fmt(metrics[m])}" for m in ordered[1:])
+            rows.append([task, lang, ordered[0] if ordered else "", _fmt(metrics.get(ordered[0])) if ordered else "",
+                         metrics.get("n", ""), shown])
+    table = tabulate(rows, headers=["task", "lang", "metric", "score", "n", "other metrics"], tablefmt="github",
+                     disable_numparse=True)
+    return table + _groups_table(data.get("groups", {}))
+
+
+def _groups_table(groups: Mapping) -> str:
+    if not groups:
+        return ""
+    rows = []
+    for name, group in groups.items():
+        for task, summary in group.get("tasks", {}).items():
+            extra = ""
+            if "gap" in summary:
+                extra = f"gap={_fmt(summary['gap'])}"
+            if summary.get("missing_languages"):
+                extra += f" ({len(summary['languages'])} of {len(summary['languages']) + len(summary['missing_languages'])} languages)"
+            rows.append([name, task, summary["metric"], _fmt(summary["score"]), extra.strip()])
+        for category, score in group.get("categories", {}).items():
+            rows.append([name, f"[{category}]", "mean of tasks", _fmt(score), ""])
+        note = "" if group.get("complete") else "incomplete: " + (
+            f"missing {', '.join(group['missing_tasks'])}" if group.get("missing_tasks") else "language subset")
+        if "gap" in group:
+            note = f"gap={_fmt(group['gap'])} " + note
+        rows.append([name, "[overall]", "mean of tasks", _fmt(group.get("score")), note.strip()])
+    return "\n\n" + tabulate(rows, headers=["group", "task", "averaged", "score", "notes"], tablefmt="github",
+                             disable_numparse=True)

@@ -1,0 +1,1 @@
+"""Scoring prediction files without a model (``harness score``)."""
