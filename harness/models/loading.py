@@ -21,6 +21,9 @@ ROLE_CLASSES = {
     "token_classification": "AutoModelForTokenClassification",
     "question_answering": "AutoModelForQuestionAnswering",
 }
+# Roles whose loading is not one Auto class (vision-language families, say): role → "module:function"
+# with the signature of load_model.
+CUSTOM_LOADERS: dict[str, str] = {}
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".msgpack", ".h5")
 
 
@@ -106,7 +109,13 @@ def _first_line(err: BaseException) -> str:
 
 
 def load_model(checkpoint: str, role: str, args: ModelArgs, device) -> LoadedModel:
+    import importlib
+
     import transformers
+
+    if role in CUSTOM_LOADERS:
+        module, attr = CUSTOM_LOADERS[role].split(":")
+        return getattr(importlib.import_module(module), attr)(checkpoint, role, args, device)
 
     quiet_transformers()
     auto_class = getattr(transformers, ROLE_CLASSES[role])

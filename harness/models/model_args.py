@@ -20,6 +20,9 @@ KEYS = {
     "trust_remote_code": "true or false",
     "label_map": "checkpoint label to task label pairs, e.g. LABEL_0:entailment;LABEL_1:neutral",
 }
+# Settings that only some task kinds read (kept as strings in ModelArgs.extra; the kind that
+# reads one validates it). Add an entry here when a kind takes a new setting.
+EXTRA_KEYS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def parse_label_map(value: str | Mapping, key: str = "label_map") -> dict[str, s
 
 
 def build_model_args(values: Mapping[str, Any], extra_keys: Mapping[str, str] | None = None) -> ModelArgs:
-    extra_keys = extra_keys or {}
+    extra_keys = EXTRA_KEYS if extra_keys is None else extra_keys
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, raw in values.items():
@@ -112,6 +115,7 @@ def build_model_args(values: Mapping[str, Any], extra_keys: Mapping[str, str] | 
 
 
 def parse_model_args(text: str | None, extra_keys: Mapping[str, str] | None = None) -> ModelArgs:
+    """Parse ``k=v,k=v``; ``extra_keys`` defaults to :data:`EXTRA_KEYS`."""
     if not text:
         return ModelArgs()
     values: dict[str, str] = {}
