@@ -24,12 +24,28 @@ def is_hub_mirror(folder: Path) -> bool:
     return next(folder.rglob("*.parquet"), None) is not None
 
 
+_FAILED: dict[tuple, BaseException] = {}
+
+
 @functools.lru_cache(maxsize=4)
-def _load_split(path: str, config: str | None, split: str, revision: str | None):
+def _load_split_cached(path: str, config: str | None, split: str, revision: str | None):
     import datasets
 
     datasets.disable_progress_bars()
     return datasets.load_dataset(path, config, split=split, revision=revision)
+
+
+def _load_split(path: str, config: str | None, split: str, revision: str | None):
+    # A failed load (hub unreachable) is remembered, so the next language of the same config
+    # does not wait out the network retries again.
+    key = (path, config, split, revision)
+    if key in _FAILED:
+        raise _FAILED[key]
+    try:
+        return _load_split_cached(path, config, split, revision)
+    except Exception as err:
+        _FAILED[key] = err
+        raise
 
 
 def _first_line(err: BaseException) -> str:

@@ -1,0 +1,174 @@
+import json
+
+import pytest
+
+from tests.helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "demo"
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli,pawsx,tatoeba,bucc2018", "--output_path", out)
+    assert result.code == 0, result.err
+    return out
+
+
+def one_line_error(result, *fragments):
+    assert result.code == 2, (result.code, result.out, result.err)
+    lines = [line for line in result.err.splitlines() if line.startswith("harness: error:")]
+    assert lines, result.err
+    assert "Traceback" not in result.err
+    for fragment in fragments:
+        assert any(fragment in line for line in lines), (fragment, result.err)
+
+
+def test_results_json_layout(demo_run):
+    data = json.loads((demo_run / "results.json").read_text())
+    assert list(data) == ["results", "groups", "config", "errors"]
+    assert data["results"]["xnli"]["de"]["n"] == 30
+    config = data["config"]
+    assert config["model"]["name"] == "demo"
+    for key in ("harness", "libraries", "device", "seed", "started_at", "finished_at", "duration_s", "checkpoints"):
+        assert key in config, key
+    task = config["tasks"]["tatoeba"]
+    assert task["config_hash"] and task["languages"]["de"]["data_fingerprint"]
+    assert task["languages"]["de"]["info"]["layer"] == 2 and task["languages"]["de"]["info"]["pooling"] == "mean"
+    assert any(info["weights_sha256"] for info in config["checkpoints"].values())
+    bucc = data["results"]["bucc2018"]["de"]
+    assert {"f1", "precision", "recall", "threshold", "oracle_f1"} <= set(bucc)
+
+
+def test_samples_hold_per_example_statistics(demo_run):
+    rows = [json.loads(line) for line in (demo_run / "samples" / "xnli" / "de.jsonl").read_text().splitlines()]
+    assert len(rows) == 30
+    assert set(rows[0]) >= {"id", "gold", "prediction", "stats", "probs"}
+    accuracy = json.loads((demo_run / "results.json").read_text())["results"]["xnli"]["de"]["accuracy"]
+    assert accuracy == pytest.approx(100 * sum(r["stats"]["correct"] for r in rows) / len(rows))
+    bucc = [json.loads(line) for line in (demo_run / "samples" / "bucc2018" / "fr.jsonl").read_text().splitlines()]
+    assert all(set(r["stats"]) == {"tp", "fp", "fn"} for r in bucc)
+
+
+def test_scoring_the_runs_own_predictions_gives_identical_numbers(demo_run, tmp_path):
+    data_dirs = [arg for task in ("xnli", "pawsx", "tatoeba", "bucc2018") for arg in ("--data_dir", f"{task}=demo")]
+    result = run_cli("score", "--predictions", demo_run / "predictions", *data_dirs, "--output_path", tmp_path)
+    assert result.code == 0, result.err
+    evaluated = json.loads((demo_run / "results.json").read_text())["results"]
+    scored = json.loads((tmp_path / "results.json").read_text())["results"]
+    for task, per_lang in scored.items():
+        for lang, metrics in per_lang.items():
+            for metric, value in metrics.items():
+                assert evaluated[task][lang][metric] == value, (task, lang, metric)
+    assert scored["tatoeba"]["de"].keys() == {"accuracy", "n"}  # the reverse direction needs the model
+    assert set(scored) == {"xnli", "pawsx", "tatoeba", "bucc2018"}
+
+
+def test_gold_as_prediction_scores_100(tmp_path):
+    from harness.data.sources import resolve_source
+    from harness.taskfiles.index import TaskIndex
+
+    rows = resolve_source(TaskIndex.load().tasks["xnli"], {}, demo=True).load("de")
+    (tmp_path / "preds" / "xnli").mkdir(parents=True)
+    (tmp_path / "preds" / "xnli" / "test-de.tsv").write_text("".join(r["label"] + "\n" for r in rows))
+    result = run_cli("score", "--predictions", tmp_path / "preds", "--data_dir", "xnli=demo", "--output_path", tmp_path / "o")
+    assert result.code == 0, result.err
+    assert json.loads((tmp_path / "o" / "results.json").read_text())["results"]["xnli"]["de"]["accuracy"] == 100.0
+
+
+def test_rerun_skips_finished_units_and_overwrite_recomputes(tmp_path):
+    out = tmp_path / "run"
+    assert run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "de,fr", "--output_path", out).code == 0
+    first = json.loads((out / "results.json").read_text())
+    stamp = first["config"]["tasks"]["xnli"]["languages"]["de"]["finished_at"]
+    (out / "samples" / "xnli" / "de.jsonl").write_text("sentinel\n")
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "de,fr,en", "--output_path", out)
+    assert result.code == 0, result.err
+    second = json.loads((out / "results.json").read_text())
+    assert second["config"]["tasks"]["xnli"]["languages"]["de"]["finished_at"] == stamp
+    assert (out / "samples" / "xnli" / "de.jsonl").read_text() == "sentinel\n"  # not recomputed
+    assert set(second["results"]["xnli"]) == {"de", "fr", "en"}
+    assert run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "de", "--output_path", out,
+                   "--overwrite").code == 0
+    assert (out / "samples" / "xnli" / "de.jsonl").read_text() != "sentinel\n"
+
+
+def test_interrupted_run_keeps_finished_units(tmp_path, monkeypatch):
+    from harness.kinds.pair_classification import PairClassification
+
+    out = tmp_path / "run"
+    original = PairClassification.predict
+    calls = []
+
+    def flaky(self, task, data, loaded, runner):
+        calls.append(data.lang)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(self, task, data, loaded, runner)
+
+    monkeypatch.setattr(PairClassification, "predict", flaky)
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli", "--output_path", out)
+    assert result.code == 130
+    kept = json.loads((out / "results.json").read_text())["results"]["xnli"]
+    assert list(kept) == [calls[0]]
+    monkeypatch.setattr(PairClassification, "predict", original)
+    assert run_cli("eval", "--model", "demo", "--tasks", "xnli", "--output_path", out).code == 0
+    assert len(json.loads((out / "results.json").read_text())["results"]["xnli"]) == 4
+
+
+def test_a_different_model_in_the_same_folder_needs_overwrite(tmp_path, tiny_models):
+    out = tmp_path / "run"
+    assert run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "de", "--output_path", out).code == 0
+    folder = tiny_models("sequence_classification", ["entailment", "neutral", "contradiction"])
+    result = run_cli("eval", "--model", folder, "--tasks", "xnli", "--data_dir", "xnli=demo", "--languages", "de",
+                     "--output_path", out)
+    one_line_error(result, "different model", "--overwrite")
+    assert json.loads((out / "results.json").read_text())["config"]["model"]["name"] == "demo"
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["--tasks", "xnlii"], ["unknown task or group 'xnlii'", "did you mean xnli"]),
+    (["--tasks", "xnli", "--languages", "dee"], ["'dee'", "did you mean de"]),
+    (["--tasks", "xnli", "--model_args", "dtype=fp8"], ["dtype=fp8"]),
+    (["--tasks", "xnli", "--data_dir", "xnli"], ["TASK=DIR"]),
+    (["--tasks", "xnli", "--batch_size", "0"], ["--batch_size 0"]),
+])
+def test_bad_arguments_exit_2_with_one_line(args, fragments):
+    one_line_error(run_cli("eval", "--model", "demo", *args), *fragments)
+
+
+def test_missing_checkpoint_exits_2(tmp_path):
+    one_line_error(run_cli("eval", "--model", tmp_path / "missing", "--tasks", "xnli"), "no such checkpoint folder")
+
+
+def test_broken_task_yaml_exits_2(tmp_path):
+    (tmp_path / "t.yaml").write_text("task: x\nkind: pair_classification\nlanguages: de\n  bad: indent\n")
+    one_line_error(run_cli("eval", "--model", "demo", "--tasks", "xnli", "--include_path", tmp_path), "t.yaml")
+
+
+def test_missing_data_fails_that_task_and_the_others_complete(tmp_path, tiny_models):
+    folder = tiny_models("sequence_classification", ["entailment", "neutral", "contradiction"])
+    out = tmp_path / "run"
+    result = run_cli("eval", "--model", folder, "--tasks", "xnli,tatoeba", "--languages", "de",
+                     "--data_dir", "tatoeba=demo", "--output_path", out)
+    one_line_error(result, "google/xtreme", "--data_dir xnli=DIR")
+    data = json.loads((out / "results.json").read_text())
+    assert "tatoeba" in data["results"] and "xnli" not in data["results"]
+    assert any(key.startswith("xnli") for key in data["errors"])
+
+
+def test_unmappable_labels_stop_the_task(tmp_path, tiny_models):
+    folder = tiny_models("sequence_classification", ["positive", "negative"])
+    result = run_cli("eval", "--model", folder, "--tasks", "xnli", "--data_dir", "xnli=demo", "--languages", "de")
+    one_line_error(result, "positive, negative", "entailment, neutral, contradiction")
+
+
+def test_prediction_file_with_wrong_line_count_exits_2(tmp_path):
+    (tmp_path / "p" / "xnli").mkdir(parents=True)
+    (tmp_path / "p" / "xnli" / "test-de.tsv").write_text("neutral\n")
+    result = run_cli("score", "--predictions", tmp_path / "p", "--data_dir", "xnli=demo", "--output_path", tmp_path / "o")
+    one_line_error(result, "test-de.tsv", "1 lines, expected 30")
+
+
+def test_tasks_command_lists_languages_metrics_sources():
+    result = run_cli("tasks")
+    assert result.code == 0
+    assert "tatoeba" in result.out and "google/xtreme" in result.out and "accuracy_reverse" in result.out

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from harness.data.records import LanguageData
+from harness.kinds import get_kind
+from harness.kinds.base import Predictions
+from harness.taskfiles.index import TaskIndex
+
+
+class FakeLoaded:
+    """An 'encoder' whose sentence embeddings are fixed vectors, to check retrieval by hand."""
+
+    def __init__(self, vectors):
+        self.vectors = vectors
+
+
+def test_tatoeba_english_queries_the_non_english_index(monkeypatch):
+    import harness.kinds.bitext_retrieval as module
+
+    task = TaskIndex.load().tasks["tatoeba"]
+    rows = [{"id": str(i), "source": f"s{i}", "target": f"t{i}"} for i in range(3)]
+    vectors = {"s0": [1, 0, 0], "s1": [0, 1, 0], "s2": [0, 1, 0.1], "t0": [1, 0.1, 0], "t1": [0, 0.2, 1], "t2": [0, 1, 0.2]}
+    monkeypatch.setattr(module, "retrieval_settings", lambda task, loaded: {"layer": 1, "pooling": "mean"})
+    monkeypatch.setattr(module, "effective_max_length", lambda task, loaded: 8)
+    monkeypatch.setattr(module, "encode_sentences",
+                        lambda loaded, runner, texts, *a, **k: np.array([vectors[t] for t in texts], dtype=np.float32))
+
+    class Runner:
+        device = "cpu"
+
+    kind = get_kind("bitext_retrieval")
+    data = LanguageData("tatoeba", "de", "test", rows, "t")
+    predictions = kind.predict(task, data, None, Runner())
+    # English t0 → s0; t1 = (0, .2, 1) is closest to s2 = (0, 1, .1); t2 → s2
+    assert predictions.values == [0, 2, 2]
+    unit = kind.score(task, data, predictions)
+    assert unit.metrics["accuracy"] == pytest.approx(200 / 3)
+    # reverse: s0 → t0, s1 → t2, s2 → t2
+    assert unit.metrics["accuracy_reverse"] == pytest.approx(200 / 3)
+
+
+def test_bucc_samples_sum_to_the_corpus_counts():
+    task = TaskIndex.load().tasks["bucc2018"]
+    rows = {"source": [["d1", "a"], ["d2", "b"], ["d3", "c"]], "target": [["e1", "x"], ["e2", "y"]],
+            "gold": [["d1", "e1"], ["d2", "e2"]]}
+    kind = get_kind("bitext_mining")
+    unit = kind.score(task, LanguageData("bucc2018", "de", "test", rows, "t"), Predictions([["d1", "e1"], ["d3", "e2"]]))
+    assert unit.metrics["precision"] == 50.0 and unit.metrics["recall"] == 50.0 and unit.metrics["f1"] == 50.0
+    stats = {row["id"]: row["stats"] for row in unit.samples}
+    assert stats == {"d1": {"tp": 1, "fp": 0, "fn": 0}, "d2": {"tp": 0, "fp": 0, "fn": 1}, "d3": {"tp": 0, "fp": 1, "fn": 0}}
