@@ -28,7 +28,7 @@ def one(n: int, dim: int) -> dict:
     rng = np.random.default_rng(0)
     y = l2_normalize(rng.standard_normal((n, dim), dtype=np.float32))
     noise = rng.standard_normal((n, dim), dtype=np.float32)
-    x = l2_normalize(y + 0.5 * noise)  # every x has a true partner: realistic margins
+    x = l2_normalize(y + 0.5 * noise / np.sqrt(dim))  # every x has a noisy true partner
     del noise
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()

@@ -7,9 +7,17 @@ from typing import Mapping, Sequence
 import numpy as np
 
 
-def plan_batches(lengths: Sequence[int], max_tokens: int | None, max_examples: int | None) -> list[list[int]]:
+# A batch is closed once the next (shorter) example would be padded by more than this share of
+# the batch's longest length: padding is wasted compute, and a few more, smaller batches cost
+# little next to it.
+PAD_SLACK = 0.1
+
+
+def plan_batches(lengths: Sequence[int], max_tokens: int | None, max_examples: int | None,
+                 pad_slack: float | None = PAD_SLACK) -> list[list[int]]:
     """Indices grouped into batches, longest first, so that each batch's padded size
-    (examples × longest length) stays within ``max_tokens`` and its size within ``max_examples``.
+    (examples × longest length) stays within ``max_tokens``, its size within ``max_examples``,
+    and no example is padded by more than ``pad_slack`` of the longest (None: no such limit).
 
     Sorting by length keeps padding near zero; the order within equal lengths is the original
     order, so the plan is deterministic."""
@@ -22,7 +30,8 @@ def plan_batches(lengths: Sequence[int], max_tokens: int | None, max_examples: i
         grown = max(longest, length)
         too_many = max_examples is not None and len(current) >= max_examples
         too_big = max_tokens is not None and (len(current) + 1) * grown > max_tokens
-        if current and (too_many or too_big):
+        too_short = pad_slack is not None and length < longest * (1 - pad_slack)
+        if current and (too_many or too_big or too_short):
             batches.append(current)
             current, grown = [], length
         current.append(i)
