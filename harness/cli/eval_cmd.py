@@ -51,6 +51,8 @@ def run(args) -> int:
         seed=args.seed,
     )
     outcome = run_eval(request)
+    if not outcome.is_main:  # under torchrun, rank 0 reports
+        return 2 if outcome.errors else 0
     print(results_table(outcome.store.data))
     if args.output_path:
         print(f"\nresults: {args.output_path / 'results.json'}")

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from harness.data.sources import resolve_source
 from harness.errors import HarnessError
+from harness.evaluator.distributed import init_from_env
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
 from harness.kinds import get_kind
@@ -49,6 +50,7 @@ class EvalOutcome:
     tasks: list[TaskConfig]
     errors: dict[str, str]
     index: TaskIndex
+    is_main: bool = True
 
 
 def check_languages(requested: Sequence[str] | None, tasks: Sequence[TaskConfig], index: TaskIndex) -> None:
@@ -86,10 +88,12 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     tasks = index.expand(request.tasks)
     check_languages(request.languages, tasks, index)
     spec = resolve_model_spec(request.model, request.model_args)
-    device = resolve_device(request.device)
+    dist, device_name = init_from_env(request.device)
+    device = resolve_device(device_name)
     seed_everything(request.seed)
     identity = {"model": spec.identity(), "limit": request.limit}
-    store = RunStore.open(request.output_path, identity, request.overwrite)
+    store = RunStore.open(request.output_path, identity, request.overwrite, writable=dist.is_main)
+    dist.barrier()  # every rank has read the folder before rank 0 writes to it
     started = time.time()
     config = store.data["config"]
     config.setdefault("started_at", now())
@@ -106,12 +110,13 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     pool.release()
     config.update({
         "harness": harness_info(), "libraries": library_versions(), "device": device_info(device),
-        "runner": runner.describe(), "seed": request.seed, "data_dirs": dict(request.data_dirs),
+        "runner": runner.describe(), "world_size": dist.world_size, "seed": request.seed, "data_dirs": dict(request.data_dirs),
         "checkpoints": {**config.get("checkpoints", {}), **pool.infos},
         "finished_at": now(), "duration_s": round(time.time() - started, 3),
     })
     finalize_run(store, index)
-    return EvalOutcome(store, tasks, errors, index)
+    dist.barrier()
+    return EvalOutcome(store, tasks, errors, index, dist.is_main)
 
 
 def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,

@@ -14,6 +14,7 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.evaluator.batching import pad_batch, plan_batches
+from harness.evaluator.distributed import current, shard_batches
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,16 @@ class InferenceRunner:
         import torch
         from tqdm.auto import tqdm
 
+        dist = current()
         lengths = [len(f["input_ids"]) for f in features]
         results: list[np.ndarray | None] = [None] * len(features)
         batches = plan_batches(lengths, self.max_tokens, self.max_examples)
-        bar = tqdm(total=len(features), desc=desc, unit="ex", leave=False, disable=None if self.progress is None else not self.progress)
+        if dist.active:
+            mine = shard_batches(batches, lengths, dist.world_size)[dist.rank]
+            batches = [batches[number] for number in mine]
+        show = (None if self.progress is None else self.progress) if dist.is_main else False
+        bar = tqdm(total=sum(len(b) for b in batches), desc=desc, unit="ex", leave=False,
+                   disable=None if show is None else not show)
         position = 0
         with torch.inference_mode():
             while position < len(batches):
@@ -79,6 +86,11 @@ class InferenceRunner:
                 bar.update(len(batch))
                 position += 1
         bar.close()
+        if dist.active:
+            done = {i: out for i, out in enumerate(results) if out is not None}
+            for part in dist.all_gather(done):
+                for index, out in part.items():
+                    results[index] = out
         return results  # type: ignore[return-value]
 
     def _forward_batch(self, batch_features, forward: Forward, pad_values) -> np.ndarray:

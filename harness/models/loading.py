@@ -126,9 +126,13 @@ def load_model(checkpoint: str, role: str, args: ModelArgs, device) -> LoadedMod
     except Exception as err:
         raise HarnessError(f"--model {checkpoint}: cannot load the checkpoint's config or tokenizer: {_first_line(err)}") from None
     dtype = _torch_dtype(args.dtype)
+    placement = {"device_map": args.device_map} if args.device_map else {}
+    if placement:
+        _require_accelerate(checkpoint)
     try:
         model, loading = auto_class.from_pretrained(
-            checkpoint, config=config, output_loading_info=True, **common, **({"dtype": dtype} if dtype else {})
+            checkpoint, config=config, output_loading_info=True, **common, **({"dtype": dtype} if dtype else {}),
+            **placement,
         )
     except Exception as err:
         raise HarnessError(f"--model {checkpoint}: cannot load it as {ROLE_CLASSES[role]}: {_first_line(err)}") from None
@@ -142,7 +146,8 @@ def load_model(checkpoint: str, role: str, args: ModelArgs, device) -> LoadedMod
     if missing:
         log.warning("%s: weights not in the checkpoint, initialised at random: %s", checkpoint, ", ".join(missing[:8]))
     model.eval()
-    model.to(device)
+    if not placement:  # with a device_map, accelerate has placed the layers and moves activations
+        model.to(device)
     folder = checkpoint_folder(checkpoint, config)
     info = {
         "checkpoint": checkpoint,
@@ -152,8 +157,16 @@ def load_model(checkpoint: str, role: str, args: ModelArgs, device) -> LoadedMod
         "weights_sha256": weights_fingerprint(folder) if folder else None,
         "dtype": str(next(model.parameters()).dtype).replace("torch.", ""),
         "parameters": sum(p.numel() for p in model.parameters()),
+        **({"device_map": dict(getattr(model, "hf_device_map", {}) or {})} if placement else {}),
     }
     return LoadedModel(checkpoint, role, model, tokenizer, config, device, args, info)
+
+
+def _require_accelerate(checkpoint: str) -> None:
+    try:
+        import accelerate  # noqa: F401
+    except ImportError:
+        raise HarnessError(f"--model {checkpoint}: device_map needs the accelerate package (pip install 'harness[big]')") from None
 
 
 def looks_like_path(name: str) -> bool:

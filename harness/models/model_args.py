@@ -19,6 +19,7 @@ KEYS = {
     "pooling": f"sentence pooling for retrieval, one of {', '.join(POOLINGS)}",
     "trust_remote_code": "true or false",
     "label_map": "checkpoint label to task label pairs, e.g. LABEL_0:entailment;LABEL_1:neutral",
+    "device_map": "accelerate's placement for models too large for one device (auto, balanced, …)",
 }
 # Settings that only some task kinds read (kept as strings in ModelArgs.extra; the kind that
 # reads one validates it). Add an entry here when a kind takes a new setting.
@@ -35,6 +36,7 @@ class ModelArgs:
     pooling: str | None = None
     trust_remote_code: bool = False
     label_map: Mapping[str, str] = field(default_factory=dict)
+    device_map: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # keys later kinds define
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,7 +98,7 @@ def build_model_args(values: Mapping[str, Any], extra_keys: Mapping[str, str] | 
             if text not in allowed:
                 raise HarnessError(f"--model_args {key}={text}: expected one of {', '.join(allowed)}")
             fields[key] = text
-        elif key == "revision":
+        elif key in ("revision", "device_map"):
             fields[key] = text
         elif key == "max_length":
             fields[key] = _int(key, text, 1)

@@ -29,18 +29,28 @@ def now() -> str:
 
 
 class RunStore:
+    # Under torchrun every rank keeps the same in-memory state (so all make the same resume
+    # decisions) but only rank 0 writes.
+    writable = True
+
     def __init__(self, folder: Path | None, data: dict | None = None):
         self.folder = folder
         self.data = data or {"results": {}, "groups": {}, "config": {"tasks": {}}, "errors": {}}
 
     # ---- opening ------------------------------------------------------------------------
     @classmethod
-    def open(cls, folder: str | Path | None, identity: Mapping[str, Any], overwrite: bool) -> "RunStore":
+    def open(cls, folder: str | Path | None, identity: Mapping[str, Any], overwrite: bool,
+             writable: bool = True) -> "RunStore":
         """Open (or start) a run folder whose config must agree with ``identity`` to resume."""
+        store = cls._open(folder, identity, overwrite, writable)
+        store.writable = writable
+        store.data["config"].update(identity)
+        return store
+
+    @classmethod
+    def _open(cls, folder, identity, overwrite: bool, writable: bool) -> "RunStore":
         if folder is None:
-            store = cls(None)
-            store.data["config"].update(identity)
-            return store
+            return cls(None)
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise HarnessError(f"--output_path {folder}: exists and is not a folder")
@@ -58,14 +68,14 @@ class RunStore:
                         "it or choose another --output_path"
                     )
                 store = cls(folder)
-                store._remove_outputs()
+                if writable:
+                    store._remove_outputs()
             else:
                 store = cls(folder, data)
                 store.data.setdefault("errors", {})
                 store.data["config"].setdefault("tasks", {})
         else:
             store = cls(folder)
-        store.data["config"].update(identity)
         return store
 
     def _remove_outputs(self) -> None:
@@ -95,7 +105,7 @@ class RunStore:
 
     def record_unit(self, task: str, lang: str, metrics: Mapping[str, float], n: int, samples: list[dict],
                     unit_meta: Mapping[str, Any], submission: tuple[str, str] | None) -> None:
-        if self.folder is not None:
+        if self.folder is not None and self.writable:
             atomic_write_jsonl(self.samples_path(task, lang), samples)
             if submission is not None:
                 name, text = submission
@@ -118,7 +128,7 @@ class RunStore:
 
     # ---- whole file ---------------------------------------------------------------------
     def save(self) -> None:
-        if self.folder is not None:
+        if self.folder is not None and self.writable:
             ordered = {key: self.data.get(key, {}) for key in ("results", "groups", "config", "errors")}
             atomic_write_json(self.folder / RESULTS, ordered)
 

@@ -44,3 +44,18 @@ def test_unreachable_hub_id_fails_with_one_line():
     with pytest.raises(HarnessError) as err:
         load_model("someone/not-here", "encoder", ModelArgs(), torch.device("cpu"))
     assert "someone/not-here" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_device_map_auto_gives_the_same_predictions(tmp_path):
+    import json
+
+    from tests.helpers import run_cli
+
+    plain, mapped = tmp_path / "plain", tmp_path / "mapped"
+    assert run_cli("eval", "--model", "demo", "--tasks", "xnli,tatoeba", "--output_path", plain).code == 0
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli,tatoeba", "--model_args", "device_map=auto",
+                     "--output_path", mapped)
+    assert result.code == 0, result.err
+    assert json.loads((plain / "results.json").read_text())["results"] == \
+        json.loads((mapped / "results.json").read_text())["results"]
+    assert (plain / "samples" / "xnli" / "de.jsonl").read_text() == (mapped / "samples" / "xnli" / "de.jsonl").read_text()
