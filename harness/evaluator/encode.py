@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from harness.evaluator.token_cache import tokenize
+
 log = logging.getLogger(__name__)
 
 
@@ -96,19 +98,13 @@ def pool(hidden, mask, pooling: str):
     return ((hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)).float()
 
 
-def tokenize_texts(tokenizer, texts: Sequence[str], max_length: int) -> list[dict]:
-    encoded = tokenizer(list(texts), truncation=True, max_length=max_length)
-    keys = [k for k in ("input_ids", "token_type_ids") if k in encoded]
-    return [{k: encoded[k][i] for k in keys} for i in range(len(texts))]
-
-
 def encode_sentences(loaded, runner, texts: Sequence[str], layer: int, pooling: str, max_length: int,
                      desc: str = "encode") -> np.ndarray:
     """(n, hidden) float32 sentence embeddings, in the order of ``texts``."""
     if not texts:
         return np.zeros((0, loaded.config.hidden_size), dtype=np.float32)
     reader = LayerReader(loaded.model, layer)
-    features = tokenize_texts(loaded.tokenizer, texts, max_length)
+    features = tokenize(loaded.tokenizer, texts, max_length=max_length)
 
     def forward(batch):
         return pool(reader(batch), batch["attention_mask"], pooling)

@@ -13,6 +13,7 @@ import numpy as np
 
 from harness.data.records import LanguageData
 from harness.errors import HarnessError
+from harness.evaluator.token_cache import tokenize
 from harness.kinds.base import Predictions, TaskKind
 from harness.metrics.corpus import MetricSpec
 from harness.models.labels import map_labels
@@ -47,10 +48,8 @@ class PairClassification(TaskKind):
         task_of_used = [mapping[out] for out in used]
         max_length = effective_max_length(task, loaded)
         rows = data.rows
-        encoded = loaded.tokenizer([r["sentence1"] for r in rows], [r["sentence2"] for r in rows],
-                                   truncation=True, max_length=max_length)
-        keys = [k for k in ("input_ids", "token_type_ids") if k in encoded]
-        features = [{k: encoded[k][i] for k in keys} for i in range(len(rows))]
+        features = tokenize(loaded.tokenizer, [r["sentence1"] for r in rows], [r["sentence2"] for r in rows],
+                            max_length=max_length)
         pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
         logits = runner.run(features, lambda batch: loaded.model(**batch).logits, pad,
                             desc=f"{task.task}/{data.lang}")
