@@ -12,6 +12,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("eval", help="evaluate a model on tasks")
     p.add_argument("--model", required=True,
                    help="checkpoint folder, hub id, checkpoints.yaml name, or 'demo' (offline tiny checkpoints)")
+    p.add_argument("--checkpoints", type=Path, default=None, metavar="FILE",
+                   help="checkpoint registry for --model names (default: $HARNESS_CHECKPOINTS, ./checkpoints.yaml)")
     p.add_argument("--tasks", required=True, help="comma-separated task and group names (e.g. xtreme,iglue)")
     p.add_argument("--languages", help="comma-separated two-letter codes to keep (default: every language)")
     p.add_argument("--model_args", default="", help="k=v,… : dtype, autocast, revision, max_length, "
@@ -49,6 +51,7 @@ def run(args) -> int:
         include_paths=args.include_path,
         overwrite=args.overwrite,
         seed=args.seed,
+        registry=args.checkpoints,
     )
     outcome = run_eval(request)
     if not outcome.is_main:  # under torchrun, rank 0 reports

@@ -18,6 +18,7 @@ COMMANDS = {
     "eval": "harness.cli.eval_cmd",
     "score": "harness.cli.score_cmd",
     "tasks": "harness.cli.tasks_cmd",
+    "sweep": "harness.cli.sweep_cmd",
 }
 
 

@@ -42,6 +42,7 @@ class EvalRequest:
     overwrite: bool = False
     seed: int = 1234
     progress: bool | None = None
+    registry: Path | None = None  # checkpoints.yaml to resolve --model names in
 
 
 @dataclass
@@ -87,7 +88,7 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     index = TaskIndex.load(request.include_paths)
     tasks = index.expand(request.tasks)
     check_languages(request.languages, tasks, index)
-    spec = resolve_model_spec(request.model, request.model_args)
+    spec = resolve_model_spec(request.model, request.model_args, request.registry)
     dist, device_name = init_from_env(request.device)
     device = resolve_device(device_name)
     seed_everything(request.seed)

@@ -1,0 +1,61 @@
+"""harness sweep --checkpoints checkpoints.yaml --tasks xtreme,iglue --results ROOT [--slurm FILE]"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from harness.cli.common import add_data_args, batch_size, positive_int, split_list
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("sweep", help="evaluate every registry checkpoint on tasks (resumable), or write a Slurm array")
+    p.add_argument("--checkpoints", type=Path, default=Path("checkpoints.yaml"), help="the registry (default ./checkpoints.yaml)")
+    p.add_argument("--tasks", required=True, help="comma-separated tasks or groups")
+    p.add_argument("--results", type=Path, default=None, help="results root: one run folder per checkpoint "
+                   "(default: the registry's results_root)")
+    p.add_argument("--only", help="comma-separated checkpoint names (default: all)")
+    add_data_args(p)
+    p.add_argument("--device", default=None)
+    p.add_argument("--batch_size", type=batch_size, default=None, metavar="N|auto")
+    p.add_argument("--limit", type=positive_int("--limit"), default=None)
+    p.add_argument("--slurm", type=Path, default=None, metavar="FILE",
+                   help="write a Slurm job-array script to FILE instead of running")
+    p.add_argument("--gpus", type=int, default=1, help="GPUs per Slurm job (torchrun when > 1)")
+    p.add_argument("--partition", default=None, help="Slurm partition")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from tabulate import tabulate
+
+    from harness.data.sources import parse_data_dirs
+    from harness.errors import HarnessError
+    from harness.fileio import atomic_write_text
+    from harness.registry.checkpoints import load_registry
+    from harness.registry.sweep import run_sweep, slurm_script
+    from harness.taskfiles.index import TaskIndex
+
+    registry = load_registry(args.checkpoints)
+    root = args.results or (Path(registry.results_root) if registry.results_root else None)
+    if root is None:
+        raise HarnessError("--results: no results root given and the registry names no results_root")
+    index = TaskIndex.load(args.include_path)
+    tasks = split_list(args.tasks, "--tasks")
+    index.expand(tasks)  # unknown names fail before anything runs
+    data_dirs = parse_data_dirs(args.data_dir, index.tasks)
+    only = split_list(args.only, "--only")
+    if args.slurm:
+        extra = [f"--include_path={p}" for p in args.include_path]
+        atomic_write_text(args.slurm, slurm_script(registry, tasks, root, only, args.gpus, data_dirs, extra,
+                                                   args.partition))
+        print(f"wrote {args.slurm}: submit with `sbatch {args.slurm}`")
+        return 0
+    outcome = run_sweep(registry, tasks, root, only, data_dirs, args.include_path, args.device, args.batch_size,
+                        args.limit)
+    rows = [[name, "done", root / name] for name in outcome.done]
+    rows += [[name, "failed", message[:120]] for name, message in outcome.failed.items()]
+    print(tabulate(rows, headers=["checkpoint", "status", "run folder / error"], tablefmt="github"))
+    for name, message in outcome.failed.items():
+        print(f"harness: error: {name}: {message}", file=sys.stderr)
+    return 2 if outcome.failed else 0

@@ -1,0 +1,117 @@
+import json
+import subprocess
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.models.model_args import ModelArgs
+from harness.registry.checkpoints import load_registry
+from tests.helpers import run_cli
+
+REGISTRY = """
+baseline: {text: base}
+results_root: runs
+checkpoints:
+  base:
+    family: text
+    base: demo
+    intermediate: none
+    model: demo
+    description: the demo checkpoints
+  treated:
+    family: text
+    base: demo
+    intermediate: mnli
+    model: demo
+    tasks:
+      xnli: {model: demo, model_args: {max_length: 64}}
+    model_args: {pooling: cls}
+  treated-s2:
+    family: text
+    seed_of: treated
+    seed: 2
+    model: demo
+  broken:
+    family: text
+    model: /no/such/checkpoint
+"""
+
+
+@pytest.fixture
+def registry_file(tmp_path):
+    path = tmp_path / "checkpoints.yaml"
+    path.write_text(REGISTRY)
+    return path
+
+
+def test_entries_seeds_and_baseline(registry_file):
+    registry = load_registry(registry_file)
+    assert registry.baseline_for("treated") == "base"
+    assert [e.name for e in registry.seeds_of("treated-s2")] == ["treated", "treated-s2"]
+    assert registry.entries["base"].intermediate is None and registry.entries["treated"].intermediate == "mnli"
+
+
+def test_entry_resolves_per_task_checkpoints_and_args(registry_file):
+    spec = load_registry(registry_file).entries["treated"].model_spec(ModelArgs(dtype="float32"))
+    assert spec.args.pooling == "cls" and spec.args.dtype == "float32"
+    assert spec.args_for("xnli").max_length == 64 and spec.args_for("xnli").pooling == "cls"
+    assert spec.checkpoint_for("xnli").endswith("/xnli") and spec.checkpoint_for("tatoeba").endswith("/encoder")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("checkpoints: {a: {family: audio, model: x}}", "key 'family' must be one of text, vision-language"),
+    ("checkpoints: {a: {family: text}}", "needs 'model' or 'tasks'"),
+    ("checkpoints: {a: {family: text, model: x, colour: red}}", "unknown key 'colour'"),
+    ("checkpoints: {a: {family: text, model: x, seed_of: b}}", "seed_of names unknown entry 'b'"),
+    ("baseline: {text: z}\ncheckpoints: {a: {family: text, model: x}}", "baseline.text names unknown entry 'z'"),
+    ("checkpoints: {a: {family: text, model: x, tasks: {xnli: 3}}}", "checkpoints.a.tasks.xnli"),
+])
+def test_schema_errors_name_file_entry_and_key(tmp_path, text, fragment):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(HarnessError) as err:
+        load_registry(path)
+    assert fragment in str(err.value) and "c.yaml" in str(err.value)
+
+
+def test_eval_resolves_a_registry_name(registry_file, tmp_path):
+    result = run_cli("eval", "--checkpoints", registry_file, "--model", "treated", "--tasks", "xnli",
+                     "--languages", "de", "--output_path", tmp_path / "run")
+    assert result.code == 0, result.err
+    config = json.loads((tmp_path / "run" / "results.json").read_text())["config"]
+    assert config["model"]["name"] == "treated"
+    assert config["tasks"]["xnli"]["model_args"]["max_length"] == 64
+
+
+def test_sweep_runs_every_entry_and_a_failure_does_not_stop_the_rest(registry_file, tmp_path):
+    root = tmp_path / "root"
+    result = run_cli("sweep", "--checkpoints", registry_file, "--tasks", "xnli", "--results", root, "--limit", "3")
+    assert result.code == 2
+    assert "broken" in result.err
+    for name in ("base", "treated", "treated-s2"):
+        assert (root / name / "results.json").is_file(), name
+    stamp = (root / "base" / "results.json").read_text()
+    again = run_cli("sweep", "--checkpoints", registry_file, "--tasks", "xnli", "--results", root, "--limit", "3",
+                    "--only", "base")
+    assert again.code == 0, again.err
+    before = json.loads(stamp)["config"]["tasks"]["xnli"]["languages"]
+    after = json.loads((root / "base" / "results.json").read_text())["config"]["tasks"]["xnli"]["languages"]
+    assert before == after  # nothing recomputed
+
+
+def test_slurm_script_is_valid_bash_and_its_command_parses(registry_file, tmp_path):
+    script = tmp_path / "sweep.sbatch"
+    result = run_cli("sweep", "--checkpoints", registry_file, "--tasks", "xtreme", "--results", tmp_path / "root",
+                     "--slurm", script, "--gpus", "2", "--data_dir", "bucc2018=/data/bucc")
+    assert result.code == 0, result.err
+    text = script.read_text()
+    assert "#SBATCH --array=0-3" in text and "torchrun --standalone --nproc_per_node 2 -m harness eval" in text
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    from harness.cli.main import build_parser
+
+    line = next(l for l in text.splitlines() if l.startswith("torchrun"))
+    import shlex
+
+    argv = shlex.split(line.replace('"$NAME"', "base"))
+    args = build_parser().parse_args(argv[argv.index("harness") + 1:])
+    assert args.command == "eval" and args.model == "base" and args.data_dir == ["bucc2018=/data/bucc"]
