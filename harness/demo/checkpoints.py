@@ -59,9 +59,8 @@ def build_tokenizer(texts: Iterable[str], vocab_size: int = 2000, lowercase: boo
     )
 
 
-def build_bert(folder: Path, tokenizer, head: str, labels: list[str] | None = None, seed: int = 0,
-               **config_overrides) -> Path:
-    """Save a seeded random BERT with the given head ('encoder', 'sequence_classification', …)."""
+def make_bert(tokenizer, head: str, labels: list[str] | None = None, seed: int = 0, **config_overrides):
+    """A seeded random BERT with the given head ('encoder', 'sequence_classification', …)."""
     import torch
     import transformers
 
@@ -80,7 +79,13 @@ def build_bert(folder: Path, tokenizer, head: str, labels: list[str] | None = No
         "question_answering": transformers.BertForQuestionAnswering,
     }
     torch.manual_seed(seed)
-    model = classes[head](config)
+    return classes[head](config)
+
+
+def build_bert(folder: Path, tokenizer, head: str, labels: list[str] | None = None, seed: int = 0,
+               **config_overrides) -> Path:
+    """Save a seeded random BERT with the given head as an ordinary checkpoint folder."""
+    model = make_bert(tokenizer, head, labels, seed, **config_overrides)
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -107,29 +112,61 @@ DEMO_HEADS: Mapping[str, tuple[str, list[str] | None]] = {
 }
 
 
+# --model names of the built-in demo: the plain recipe, and the one with English intermediate
+# training (see harness/demo/training.py).
+DEMO_VARIANTS = {"demo": "baseline", "demo-intermediate": "intermediate"}
+
+
 def cache_root() -> Path:
     return Path(os.environ.get("HARNESS_CACHE", Path.home() / ".cache" / "harness")).expanduser()
 
 
 def demo_fingerprint() -> str:
-    recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts()))
+    from harness.demo import training
+
+    recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts(),
+                   training.LEARNING_RATE, training.EMBEDDING_NORM, sorted(training.PAIR_TRAINING)))
     return hashlib.sha256(recipe.encode()).hexdigest()[:12]
 
 
-def ensure_demo_checkpoints(root: Path | None = None) -> dict[str, Path]:
-    """Build the demo checkpoints once (atomically: built aside, then renamed into place)."""
+def _build_variant(folder: Path, tokenizer, embeddings, variant: str) -> None:
+    from harness.demo import training
+
+    start = None
+    if variant == "intermediate":
+        config = make_bert(tokenizer, "encoder").config
+        start = training.intermediate_encoder_state(tokenizer, config, embeddings, seed=7)
+    for seed, (name, (head, labels)) in enumerate(sorted(DEMO_HEADS.items())):
+        model = make_bert(tokenizer, head, labels, seed=seed)
+        if start is not None:
+            model.base_model.load_state_dict(start)
+        else:
+            model.get_input_embeddings().weight.data.copy_(embeddings)
+        if head == "sequence_classification" and name in training.PAIR_TRAINING:
+            training.finetune_pair_classifier(model, tokenizer, training.PAIR_TRAINING[name](100 + seed), epochs=12,
+                                              seed=seed)
+        model.save_pretrained(folder / name)
+        tokenizer.save_pretrained(folder / name)
+
+
+def ensure_demo_checkpoints(variant: str = "baseline", root: Path | None = None) -> dict[str, Path]:
+    """Build the demo checkpoints once (atomically: built aside, then renamed into place) and
+    return the folders of one variant, by demo head name."""
+    from harness.demo.training import aligned_embeddings
+
     target = (root or cache_root()) / f"demo-{demo_fingerprint()}"
     if not (target / "complete").is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=target.parent))
         try:
             tokenizer = build_tokenizer(demo_texts())
-            for seed, (name, (head, labels)) in enumerate(sorted(DEMO_HEADS.items())):
-                build_bert(staging / name, tokenizer, head, labels, seed=seed)
+            embeddings = aligned_embeddings(tokenizer, DEMO_CONFIG["hidden_size"], seed=0)
+            for name in sorted(set(DEMO_VARIANTS.values())):
+                _build_variant(staging / name, tokenizer, embeddings, name)
             (staging / "complete").write_text("ok\n")
             if target.exists():
                 shutil.rmtree(target)
             os.replace(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return {name: target / name for name in DEMO_HEADS}
+    return {name: target / variant / name for name in DEMO_HEADS}

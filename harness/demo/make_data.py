@@ -117,10 +117,9 @@ def make_xnli(langs: list[str]) -> None:
     write(OUT / "xnli" / "xnli.test.tsv", lines)
 
 
-def make_pawsx(langs: list[str]) -> None:
-    rng = random.Random(12)
+def pawsx_items(rng: random.Random, count: int = 30) -> list[tuple]:
     items = []
-    for n in range(30):
+    for n in range(count):
         s1, s2 = rng.sample(SUBJECTS, 2)
         v1, v2 = rng.sample(VERBS, 2)
         first = ("coord", s1, v1, s2, v2)
@@ -128,6 +127,11 @@ def make_pawsx(langs: list[str]) -> None:
             items.append((first, ("coord", s2, v2, s1, v1), "1"))  # same meaning, order swapped
         else:
             items.append((first, ("coord", s1, v2, s2, v1), "0"))  # same words, roles swapped
+    return items
+
+
+def make_pawsx(langs: list[str]) -> None:
+    items = pawsx_items(random.Random(12))
     for lang in langs:
         lines = ["id\tsentence1\tsentence2\tlabel"]
         lines += [f"{n + 1}\t{render(a, lang)}\t{render(b, lang)}\t{label}" for n, (a, b, label) in enumerate(items)]

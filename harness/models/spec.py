@@ -43,16 +43,22 @@ class ModelSpec:
         return {"name": self.name, "default": self.default, "per_task": dict(sorted(self.per_task.items()))}
 
 
+def demo_spec(name: str, args: ModelArgs) -> ModelSpec:
+    from harness.demo.checkpoints import DEMO_VARIANTS, ensure_demo_checkpoints
+
+    folders = ensure_demo_checkpoints(DEMO_VARIANTS[name])
+    per_task = {task: str(path) for task, path in folders.items() if task != "encoder"}
+    return ModelSpec(name, str(folders["encoder"]), per_task, args, demo=True,
+                     description=f"tiny demo checkpoints built by the harness ({DEMO_VARIANTS[name]} recipe)")
+
+
 def resolve_model_spec(model: str, args: ModelArgs, registry_path: str | Path | None = None) -> ModelSpec:
     if not model:
         raise HarnessError("--model: expected a checkpoint folder, hub id, checkpoints.yaml name or 'demo'")
-    if model == DEMO_NAME:
-        from harness.demo.checkpoints import ensure_demo_checkpoints
+    from harness.demo.checkpoints import DEMO_VARIANTS
 
-        folders = ensure_demo_checkpoints()
-        per_task = {task: str(path) for task, path in folders.items() if task != "encoder"}
-        return ModelSpec(DEMO_NAME, str(folders["encoder"]), per_task, args, demo=True,
-                         description="tiny random-weight checkpoints built by the harness")
+    if model in DEMO_VARIANTS:
+        return demo_spec(model, args)
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "config.json").is_file():

@@ -69,21 +69,27 @@ class RegistryEntry:
         where = f"{self.source_file}: checkpoints.{self.name}"
         base_args = _args(self.model_args, {"revision": self.revision} if self.revision else {}, where)
         args = base_args.merged(cli_args)
-        demo_folders = None
-        if self.model == "demo" or any(t.model == "demo" for t in self.tasks.values()):
-            from harness.demo.checkpoints import ensure_demo_checkpoints
+        from harness.demo.checkpoints import DEMO_VARIANTS, ensure_demo_checkpoints
 
-            demo_folders = {k: str(v) for k, v in ensure_demo_checkpoints().items()}
-        default = demo_folders["encoder"] if self.model == "demo" else self.model
-        per_task, per_task_args = {}, {}
-        if self.model == "demo" and not self.tasks:
-            per_task = {k: v for k, v in demo_folders.items() if k != "encoder"}
+        def demo(name: str) -> dict[str, str]:
+            return {k: str(v) for k, v in ensure_demo_checkpoints(DEMO_VARIANTS[name]).items()}
+
+        uses_demo = self.model in DEMO_VARIANTS or any(t.model in DEMO_VARIANTS for t in self.tasks.values())
+        default, per_task, per_task_args = self.model, {}, {}
+        if self.model in DEMO_VARIANTS:
+            folders = demo(self.model)
+            default = folders["encoder"]
+            per_task = {k: v for k, v in folders.items() if k != "encoder"}
         for task, ckpt in self.tasks.items():
-            per_task[task] = demo_folders.get(task, demo_folders["encoder"]) if ckpt.model == "demo" else ckpt.model
+            if ckpt.model in DEMO_VARIANTS:
+                folders = demo(ckpt.model)
+                per_task[task] = folders.get(task, folders["encoder"])
+            else:
+                per_task[task] = ckpt.model
             if ckpt.revision or ckpt.model_args:
                 extra = {"revision": ckpt.revision} if ckpt.revision else {}
                 per_task_args[task] = _args(ckpt.model_args, extra, f"{where}.tasks.{task}").merged(cli_args)
-        return ModelSpec(self.name, default, per_task, args, per_task_args, demo=demo_folders is not None,
+        return ModelSpec(self.name, default, per_task, args, per_task_args, demo=uses_demo,
                          description=self.description)
 
 
