@@ -13,6 +13,7 @@
         model_args: {k: v}
         seed_of: NAME          # another fine-tuning seed of NAME's recipe
         seed: 2
+        baseline: NAME         # compare against this entry instead of the family's baseline
         description: free text
 
 ``model: demo`` (or a task's ``demo``) stands for the harness's built-in demo checkpoints.
@@ -31,7 +32,7 @@ from harness.taskfiles.yaml_loader import read_yaml_mapping
 
 FAMILIES = ("text", "vision-language")
 ENTRY_KEYS = {"family", "base", "intermediate", "model", "revision", "tasks", "model_args", "seed_of", "seed",
-              "description"}
+              "baseline", "description"}
 TOP_KEYS = {"baseline", "results_root", "checkpoints"}
 TASK_KEYS = {"model", "revision", "model_args"}
 
@@ -57,6 +58,7 @@ class RegistryEntry:
     seed: int | None
     description: str
     source_file: Path
+    baseline: str | None = None
 
     @property
     def recipe(self) -> str:
@@ -114,7 +116,8 @@ class Registry:
         return sorted(group, key=lambda e: (e.name != recipe, e.seed or 0, e.name))
 
     def baseline_for(self, name: str) -> str | None:
-        return self.baseline.get(self.entries[name].family)
+        entry = self.entries[name]
+        return entry.baseline or self.baseline.get(entry.family)
 
     def entry(self, name: str) -> RegistryEntry:
         if name not in self.entries:
@@ -180,6 +183,7 @@ def _entry(path: Path, name: str, data: Any) -> RegistryEntry:
         model=model, revision=_text(data, "revision", where), tasks=tasks,
         model_args=_mapping(data, "model_args", where), seed_of=_text(data, "seed_of", where), seed=seed,
         description=_text(data, "description", where) or "", source_file=path,
+        baseline=_text(data, "baseline", where),
     )
 
 
@@ -198,6 +202,8 @@ def load_registry(path: str | Path) -> Registry:
     for entry in entries.values():
         if entry.seed_of and entry.seed_of not in entries:
             raise HarnessError(f"{path}: checkpoints.{entry.name}.seed_of names unknown entry {entry.seed_of!r}")
+        if entry.baseline and entry.baseline not in entries:
+            raise HarnessError(f"{path}: checkpoints.{entry.name}.baseline names unknown entry {entry.baseline!r}")
         if entry.seed_of and entries[entry.seed_of].family != entry.family:
             raise HarnessError(f"{path}: checkpoints.{entry.name}: family differs from its seed_of entry")
     baseline = _mapping(data, "baseline", str(path))

@@ -115,3 +115,12 @@ def test_slurm_script_is_valid_bash_and_its_command_parses(registry_file, tmp_pa
     argv = shlex.split(line.replace('"$NAME"', "base"))
     args = build_parser().parse_args(argv[argv.index("harness") + 1:])
     assert args.command == "eval" and args.model == "base" and args.data_dir == ["bucc2018=/data/bucc"]
+
+
+def test_committed_registry_loads_and_names_demo_entries():
+    from pathlib import Path
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "checkpoints.yaml")
+    assert registry.baseline_for("demo-intermediate") == "demo"
+    assert registry.entries["demo-intermediate"].intermediate == "nli"
+    assert {"text", "vision-language"} <= set(registry.baseline)
