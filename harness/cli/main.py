@@ -15,6 +15,7 @@ from harness import __version__
 from harness.errors import HarnessError
 
 COMMANDS = {
+    "compare": "harness.cli.compare_cmd",
     "eval": "harness.cli.eval_cmd",
     "score": "harness.cli.score_cmd",
     "tasks": "harness.cli.tasks_cmd",

@@ -81,3 +81,15 @@ def score_metrics(specs: Mapping[str, MetricSpec], rows: list[Mapping]) -> dict[
     keys = sorted({key for spec in specs.values() for key in needed_stats(spec)})
     columns = stats_columns(rows, keys)
     return {name: reduce_stats(spec, columns) for name, spec in specs.items()}
+
+
+def reduce_means(spec: MetricSpec, means: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The metric from the per-statistic means over the examples, one value per leading index.
+
+    Every reducer is a function of the statistics' totals in which the example count cancels (a
+    mean, or a ratio of sums such as F1), so the means are sufficient. Resampling tests
+    (harness/stats) draw counts of examples and reduce their means here, which costs one number
+    per resample instead of one row per example; dispatching through :func:`reduce_batched` keeps
+    any reducer added there working.
+    """
+    return reduce_batched(spec, {key: np.asarray(value, dtype=np.float64)[..., None] for key, value in means.items()})

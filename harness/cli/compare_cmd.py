@@ -1,0 +1,142 @@
+"""harness compare BASELINE TREATMENT [MORE...] — paired significance tests between runs.
+
+Δ = treatment − baseline; with more runs, each is compared with the first. A run argument is a
+run folder (or a comma list of folders: several fine-tuning seeds of one checkpoint).
+``--text BASE,TREAT --multimodal BASE,TREAT`` compares the two pairs and answers the research
+question (does the intermediate-training gain shrink from XTREME to IGLUE?).
+
+JSON (``--json``): the first comparison's ``baseline``, ``treatment``, ``cells``, ``aggregates``,
+``seeds`` and ``settings`` at the top level; ``comparisons`` (every comparison, same shape) when
+there are several; ``research_question`` with ``--text/--multimodal``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from harness.cli.common import positive_int
+from harness.errors import HarnessError
+
+CORRECTIONS = ("holm", "bh", "none")
+
+
+def _alpha(value: str) -> float:
+    try:
+        alpha = float(value)
+    except ValueError:
+        alpha = -1.0
+    if not 0.0 < alpha < 1.0:
+        raise HarnessError(f"--alpha {value}: expected a number between 0 and 1")
+    return alpha
+
+
+def _seed(value: str) -> int:
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise HarnessError(f"--seed {value}: expected a non-negative integer")
+    return seed
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("compare", help="paired significance tests between runs (Δ = treatment − baseline)")
+    p.add_argument("runs", nargs="*", metavar="RUN",
+                   help="BASELINE TREATMENT [MORE...]: run folders (--output_path of harness eval); "
+                        "A1,A2,A3 lists several seeds of one checkpoint")
+    p.add_argument("--text", metavar="BASE,TREAT",
+                   help="text model pair (one run folder each) for the research question")
+    p.add_argument("--multimodal", metavar="BASE,TREAT", help="vision-language model pair for the research question")
+    p.add_argument("--text_group", default="xtreme", help="the text benchmark's group (default xtreme)")
+    p.add_argument("--multimodal_group", default="iglue", help="the multimodal benchmark's group (default iglue)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
+    p.add_argument("--out", type=Path, metavar="FILE.md", help="write the Markdown report (also printed)")
+    p.add_argument("--correction", choices=CORRECTIONS, default="holm",
+                   help="multiple-comparison correction over the cells (default holm)")
+    p.add_argument("--alpha", type=_alpha, default=0.05,
+                   help="significance level (default 0.05); intervals are at confidence 1 − α")
+    p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000,
+                   help="bootstrap and randomisation resamples (default 10000)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed; the same seed gives the same output")
+    p.add_argument("--results", type=Path, metavar="ROOT", help="folder in which run names are looked up")
+    p.add_argument("--include_path", action="append", metavar="DIR", default=[],
+                   help="extra folder of task and group YAML files (repeatable)")
+    p.set_defaults(handler=run)
+
+
+def _load(argument: str, root: Path | None):
+    from harness.stats.pairing import RunFolder, resolve_run_argument
+
+    return [RunFolder.load(path, str(path)) for path in resolve_run_argument(argument, root)]
+
+
+def _pair(value: str, flag: str, root: Path | None):
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs)")
+    return _load(parts[0], root), _load(parts[1], root)
+
+
+def _group(index, name: str, flag: str):
+    from harness.taskfiles.index import suggest
+
+    if name not in index.groups:
+        raise HarnessError(f"{flag} {name}: unknown group{suggest(name, index.groups)}")
+    return index.groups[name]
+
+
+def _clean(value):
+    """JSON-safe: numpy numbers to Python, NaN and infinities to null."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def run(args) -> int:
+    from harness.fileio import atomic_write_json, atomic_write_text
+    from harness.stats.comparison import CompareSettings, compare
+    from harness.stats.report import full_markdown
+    from harness.stats.research_question import gap_group, research_question
+    from harness.taskfiles.index import TaskIndex
+
+    index = TaskIndex.load(args.include_path)
+    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction)
+    groups = list(index.groups.values())
+    rq = None
+    if args.text or args.multimodal:
+        if not (args.text and args.multimodal):
+            raise HarnessError("--text and --multimodal go together: give both pairs (BASE,TREAT)")
+        if args.runs:
+            raise HarnessError("give either BASELINE TREATMENT [MORE...] or --text/--multimodal, not both")
+        text_group = _group(index, args.text_group, "--text_group")
+        mm_group = _group(index, args.multimodal_group, "--multimodal_group")
+        extra = [g for g in (gap_group(text_group), gap_group(mm_group)) if g.group not in index.groups]
+        text = compare(*_pair(args.text, "--text", args.results), [*groups, *extra], settings)
+        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results), [*groups, *extra], settings)
+        comparisons = [text, multimodal]
+        rq = research_question(text, multimodal, text_group, mm_group)
+    else:
+        if len(args.runs) < 2:
+            raise HarnessError("compare: expected BASELINE TREATMENT [MORE...] (run folders) or --text/--multimodal")
+        sides = [_load(argument, args.results) for argument in args.runs]
+        comparisons = [compare(sides[0], side, groups, settings) for side in sides[1:]]
+    report = full_markdown(comparisons, rq)
+    if args.json:
+        payload = comparisons[0].to_dict()
+        if len(comparisons) > 1:
+            payload["comparisons"] = [c.to_dict() for c in comparisons]
+        if rq is not None:
+            payload["research_question"] = rq
+        atomic_write_json(args.json, _clean(payload))
+    if args.out:
+        atomic_write_text(args.out, report)
+    print(report, end="")
+    return 0

@@ -1,0 +1,81 @@
+"""One comparison: a baseline checkpoint against a treatment, cell by cell and on the averages.
+
+Δ is always treatment − baseline. The family for the multiple-comparison correction is every
+cell of this comparison (each task's main metrics × each language both runs have), fixed by the
+runs' contents before any p-value is computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Sequence
+
+from harness.stats.aggregates import AggregateResult, suite_aggregates
+from harness.stats.cells import CellResult, compare_cell
+from harness.stats.multiple import adjust
+from harness.stats.pairing import RunFolder, pair_runs
+from harness.stats.seeds import seed_comparison
+from harness.taskfiles.schema import GroupConfig
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    resamples: int = 10_000
+    seed: int = 0
+    alpha: float = 0.05
+    correction: str = "holm"
+    aso_resamples: int = 1000
+
+    @property
+    def level(self) -> float:
+        """Confidence level of the intervals, matched to α so that an interval leaving out 0 and
+        a bootstrap p below α say the same thing."""
+        return 1.0 - self.alpha
+
+
+@dataclass
+class Comparison:
+    baseline: str
+    treatment: str
+    cells: list[CellResult]
+    aggregates: list[AggregateResult]
+    seeds: dict
+    settings: CompareSettings
+    task_meta: dict = field(default_factory=dict)
+
+    def aggregate(self, name: str) -> AggregateResult | None:
+        return next((a for a in self.aggregates if a.quantity.name == name), None)
+
+    def to_dict(self) -> dict:
+        alpha = self.settings.alpha
+        return {
+            "baseline": self.baseline,
+            "treatment": self.treatment,
+            "cells": [c.to_dict(alpha) for c in self.cells],
+            "aggregates": [a.to_dict(alpha) for a in self.aggregates],
+            "seeds": self.seeds,
+            "settings": {**asdict(self.settings), "confidence_level": self.settings.level,
+                         "interval": "percentile", "bootstrap": "paired, stratified by task × language"},
+        }
+
+
+def run_label(runs: Sequence[RunFolder]) -> str:
+    return ",".join(r.name for r in runs)
+
+
+def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], groups: Sequence[GroupConfig],
+            settings: CompareSettings) -> Comparison:
+    base, treat = baseline[0], treatment[0]
+    cells: list[CellResult] = []
+    for cell in pair_runs(base, treat):
+        cells += compare_cell(cell, settings.resamples, settings.seed, settings.level)
+    for cell, p in zip(cells, adjust([c.p_value for c in cells], settings.correction)):
+        cell.p_adjusted = float(p)
+    tasks = list(dict.fromkeys(c.task for c in cells))
+    task_meta = {task: {"main_metric": list(base.main_metric(task)),
+                        "languages": list(base.task_meta(task).get("official_languages", []))} for task in tasks}
+    covering = [g for g in groups if set(g.tasks) & set(tasks)]
+    aggregates = suite_aggregates(cells, covering, task_meta, settings.level)
+    seeds = seed_comparison(baseline, treatment, cells, aggregates, settings.alpha, settings.correction,
+                            settings.seed, settings.aso_resamples)
+    return Comparison(run_label(baseline), run_label(treatment), cells, aggregates, seeds, settings, task_meta)

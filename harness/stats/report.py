@@ -1,0 +1,135 @@
+"""The comparison as Markdown: per task a table of languages, the averages, seeds, the question."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from tabulate import tabulate
+
+from harness.stats.comparison import Comparison
+
+CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no correction"}
+
+
+def _num(value: float | None, signed: bool = False) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{value:+.2f}" if signed else f"{value:.2f}"
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4f}" if value >= 1e-4 else f"{value:.1e}"
+
+
+def _ci(low: float, high: float) -> str:
+    return f"[{low:+.2f}, {high:+.2f}]"
+
+
+def _table(rows: list[list], headers: list[str]) -> str:
+    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def comparison_markdown(comparison: Comparison) -> str:
+    s = comparison.settings
+    level = f"{100 * s.level:g}%"
+    correction = CORRECTION_NAMES[s.correction]
+    lines = [
+        f"# {comparison.treatment} vs {comparison.baseline}",
+        "",
+        f"Δ = treatment − baseline, in points. Per cell: exact McNemar (0/1 outcomes), paired permutation "
+        f"(graded per-example scores) or paired approximate randomisation (corpus metrics); {level} paired "
+        f"bootstrap percentile intervals ({s.resamples} resamples, seed {s.seed}); p adjusted with {correction} "
+        f"over the {len(comparison.cells)} cells; * marks adjusted p < {s.alpha:g}.",
+    ]
+    tasks = list(dict.fromkeys(c.task for c in comparison.cells))
+    for task in tasks:
+        rows = [[c.lang, c.metric, c.n, _num(c.baseline), _num(c.treatment), _num(c.delta, True),
+                 _ci(c.ci_low, c.ci_high), c.test, _p(c.p_value), _p(c.p_adjusted),
+                 "*" if c.p_adjusted is not None and c.p_adjusted < s.alpha else ""]
+                for c in comparison.cells if c.task == task]
+        lines += ["", f"## {task}", "",
+                  _table(rows, ["lang", "metric", "n", "baseline", "treatment", "Δ", f"{level} CI", "test", "p",
+                                f"p ({s.correction})", ""])]
+    if comparison.aggregates:
+        lines += ["", "## Averages", "",
+                  "As results.json averages them; intervals and p from the stratified paired bootstrap "
+                  "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
+                  "units (per-language Δ of the headline, averaged over the tasks that have the language).", ""]
+        rows = []
+        for a in comparison.aggregates:
+            d = a.to_dict(s.alpha)
+            name = a.quantity.name + ("" if a.quantity.complete else " (subset)")
+            rows.append([name, _num(a.baseline), _num(a.treatment), _num(a.delta, True), _ci(a.ci_low, a.ci_high),
+                         _p(a.p_value), f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
+                         _p(a.sign_test_p), _p(a.wilcoxon_p), "*" if a.p_value < s.alpha else ""])
+        lines.append(_table(rows, ["average", "baseline", "treatment", "Δ", f"{level} CI", "p", "languages +/−",
+                                   "sign p", "Wilcoxon p", ""]))
+        if any(not a.quantity.complete for a in comparison.aggregates):
+            lines += ["", "(subset): the runs cover only part of the official languages or tasks, so this is not "
+                          "the benchmark's published average."]
+    lines += _seeds_markdown(comparison.seeds)
+    return "\n".join(lines) + "\n"
+
+
+def _seeds_markdown(seeds: Mapping) -> list[str]:
+    if not seeds.get("cells") and not seeds.get("aggregates"):
+        return []
+    lines = ["", "## Seeds: almost stochastic order", "",
+             f"{len(seeds['baseline'])} baseline and {len(seeds['treatment'])} treatment runs; ε_min at confidence "
+             f"{seeds['confidence_level']:.4g}; ε_min < τ = {seeds['tau']:g} means almost stochastically better "
+             "(ε_min is for the treatment over the baseline, ε_min reverse the other way).", ""]
+    rows = [[f"{e['task']}/{e['lang']}", e["metric"], f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}",
+             e["verdict"]] for e in seeds["cells"]]
+    rows += [[e["name"], "average", f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}", e["verdict"]]
+             for e in seeds["aggregates"]]
+    lines.append(_table(rows, ["cell", "metric", "ε_min", "ε_min reverse", "verdict"]))
+    return lines
+
+
+def research_markdown(rq: Mapping) -> str:
+    text, mm = rq["text"], rq["multimodal"]
+    level = f"{100 * rq['confidence_level']:g}%"
+    lines = ["# Research question: does the intermediate-training gain shrink from text to multimodal?", "",
+             f"Text: {text['treatment']} vs {text['baseline']} on {text['group']} "
+             f"({_num(text['baseline_score'])} → {_num(text['treatment_score'])}"
+             f"{'' if text['complete'] else ', language/task subset'}). "
+             f"Multimodal: {mm['treatment']} vs {mm['baseline']} on {mm['group']} "
+             f"({_num(mm['baseline_score'])} → {_num(mm['treatment_score'])}"
+             f"{'' if mm['complete'] else ', language/task subset'}).", ""]
+    rows = [[r["quantity"], f"{_num(r['text'], True)} {_ci(*r['text_ci'])}",
+             f"{_num(r['multimodal'], True)} {_ci(*r['multimodal_ci'])}", _num(r["difference"], True),
+             _ci(r["ci_low"], r["ci_high"]), _p(r["p_value"]), r["better"], r["verdict"]] for r in rq["rows"]]
+    lines.append(_table(rows, [
+        "quantity", f"text Δ {level} CI", f"multimodal Δ {level} CI", "text − multimodal", f"{level} CI", "p",
+        "better", "verdict"]))
+    lines += ["", *_explanation(rq)]
+    return "\n".join(lines) + "\n"
+
+
+def _explanation(rq: Mapping) -> list[str]:
+    level = f"{100 * rq['confidence_level']:g}%"
+    out = [f"What \"degrades\" means here: the gain from intermediate training degrades from text to multimodal "
+           f"when text − multimodal is above 0 for the gain (or the gain per point of headroom) with its {level} "
+           f"interval entirely above 0, and, for the transfer gap (English minus the target-language mean, where a "
+           f"negative change is the benefit), when the difference is below 0 with its interval entirely below 0."]
+    for r in rq["rows"]:
+        low, high = r["ci_low"], r["ci_high"]
+        if r["verdict"] == "degrades":
+            reading = "so the benefit degrades"
+        elif r["verdict"] == "improves":
+            reading = "so the benefit is larger for the multimodal model"
+        else:
+            reading = "an interval that includes 0: no evidence either way at this level"
+        out.append(f"- {r['quantity']}: text {_num(r['text'], True)}, multimodal {_num(r['multimodal'], True)}; "
+                   f"difference {_num(r['difference'], True)} with {level} interval {_ci(low, high)} "
+                   f"(p = {_p(r['p_value'])}), {reading}.")
+    return out
+
+
+def full_markdown(comparisons: Sequence[Comparison], rq: Mapping | None = None) -> str:
+    parts = [comparison_markdown(c) for c in comparisons]
+    if rq is not None:
+        parts.append(research_markdown(rq))
+    return "\n".join(parts)

@@ -1,0 +1,137 @@
+import json
+
+import numpy as np
+import pytest
+from scipy.stats import false_discovery_control
+
+from tests.helpers import run_cli
+from tests.stats.run_folders import ACCURACY, binary_stats, perturb_run, write_run
+
+CONTRACT_CELL = {"task", "lang", "metric", "baseline", "treatment", "delta", "test", "p_value", "p_adjusted",
+                 "ci_low", "ci_high"}
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("compare")
+    result = run_cli("eval", "--model", "demo", "--tasks", "xtreme", "--output_path", root / "base")
+    assert result.code == 0, result.err
+    return {
+        "base": root / "base",
+        "treat": perturb_run(root / "base", root / "treat", 0.3, seed=1),
+        "treat2": perturb_run(root / "base", root / "treat2", 0.3, seed=2),
+        "base2": perturb_run(root / "base", root / "base2", 0.05, seed=3),
+        "root": root,
+    }
+
+
+def test_compare_two_demo_runs_writes_the_json_contract_and_markdown(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "500",
+                     "--json", tmp_path / "c.json", "--out", tmp_path / "c.md")
+    assert result.code == 0, result.err
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert {"baseline", "treatment", "cells", "aggregates", "seeds"} <= set(data)
+    assert data["baseline"] == str(demo_runs["base"]) and data["treatment"] == str(demo_runs["treat"])
+    assert data["cells"] and all(CONTRACT_CELL <= set(cell) for cell in data["cells"])
+    assert {c["test"] for c in data["cells"]} == {"mcnemar", "randomization"}  # accuracy and BUCC F1
+    assert any(a["name"] == "xtreme" for a in data["aggregates"])
+    markdown = (tmp_path / "c.md").read_text()
+    assert "## xnli" in markdown and "## Averages" in markdown
+    assert markdown in result.out
+
+
+def test_same_seed_gives_byte_identical_json(demo_runs, tmp_path):
+    for name in ("a", "b"):
+        assert run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "300", "--seed", "3",
+                       "--json", tmp_path / f"{name}.json").code == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_mismatched_runs_exit_2_with_one_line_naming_task_and_language(demo_runs, tmp_path):
+    other = perturb_run(demo_runs["base"], tmp_path / "other", 0.0, seed=0)
+    data = json.loads((other / "results.json").read_text())
+    data["config"]["tasks"]["pawsx"]["config_hash"] = "0000"
+    (other / "results.json").write_text(json.dumps(data))
+    result = run_cli("compare", demo_runs["base"], other)
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "pawsx/de" in result.err and "config hashes differ" in result.err
+
+
+def test_more_runs_are_each_compared_with_the_first(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], demo_runs["treat2"], "--resamples", "200",
+                     "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert [c["treatment"] for c in data["comparisons"]] == [str(demo_runs["treat"]), str(demo_runs["treat2"])]
+    assert all(c["baseline"] == str(demo_runs["base"]) for c in data["comparisons"])
+
+
+def test_bh_correction_reports_raw_and_adjusted_p(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], "--correction", "bh", "--resamples", "200",
+                     "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    cells = json.loads((tmp_path / "c.json").read_text())["cells"]
+    np.testing.assert_allclose([c["p_adjusted"] for c in cells],
+                               false_discovery_control([c["p_value"] for c in cells], method="bh"))
+
+
+def test_seed_lists_add_almost_stochastic_order(demo_runs, tmp_path):
+    base = f"{demo_runs['base']},{demo_runs['base2']}"
+    treat = f"{demo_runs['treat']},{demo_runs['treat2']}"
+    result = run_cli("compare", base, treat, "--resamples", "200", "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    seeds = json.loads((tmp_path / "c.json").read_text())["seeds"]
+    assert len(seeds["baseline"]) == 2 and seeds["cells"] and seeds["aggregates"]
+    assert "almost stochastic order" in result.out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ONE"], "expected BASELINE TREATMENT"),
+    (["--alpha", "2", "A", "B"], "--alpha 2"),
+    (["--text", "a,b"], "--text and --multimodal go together"),
+    (["--correction", "sidak", "A", "B"], "invalid choice"),
+    (["missing-a", "missing-b"], "run 'missing-a': no results.json"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, message):
+    result = run_cli("compare", *args)
+    assert result.code == 2
+    assert message in result.err and result.err.count("\n") == 1
+
+
+MM_TASK = """task: {name}
+kind: pair_classification
+languages: [en, ar, id]
+metrics: [accuracy]
+data:
+  demo: xnli
+"""
+MM_GROUP = """group: mm_suite
+tasks: [mm_nli, mm_vqa]
+exclude_languages: [en]
+gap_language: en
+"""
+
+
+def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_path):
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    for name in ("mm_nli", "mm_vqa"):
+        (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
+    (tasks / "mm_suite.yaml").write_text(MM_GROUP)
+    rng = np.random.default_rng(0)
+    base = {t: {lang: rng.random(300) < 0.5 for lang in ("en", "ar", "id")} for t in ("mm_nli", "mm_vqa")}
+    treat = {t: {lang: v | (rng.random(300) < (0.2 if lang == "en" else 0.0)) for lang, v in per.items()}
+             for t, per in base.items()}
+    metrics = {"mm_nli": ACCURACY, "mm_vqa": ACCURACY}
+    for name, outcomes in (("mm_base", base), ("mm_treat", treat)):
+        write_run(tmp_path / name, {t: {lang: binary_stats(v) for lang, v in per.items()} for t, per in outcomes.items()},
+                  metrics)
+    result = run_cli("compare", "--text", f"{demo_runs['base']},{demo_runs['treat']}",
+                     "--multimodal", f"{tmp_path / 'mm_base'},{tmp_path / 'mm_treat'}",
+                     "--multimodal_group", "mm_suite", "--include_path", tasks, "--resamples", "500",
+                     "--json", tmp_path / "rq.json")
+    assert result.code == 0, result.err
+    rq = json.loads((tmp_path / "rq.json").read_text())["research_question"]
+    assert [r["quantity"] for r in rq["rows"]] == ["gain", "gain / headroom (%)", "transfer gap change"]
+    assert rq["multimodal"]["group"] == "mm_suite" and rq["text"]["group"] == "xtreme"
+    assert 'What "degrades" means' in result.out

@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from harness.metrics.corpus import MetricSpec
+from harness.stats import resampling
+from harness.stats.bootstrap import bootstrap_p_value, paired_bootstrap, percentile_interval
+from harness.stats.resampling import bootstrap_means
+
+ACC = {"accuracy": MetricSpec("accuracy", "mean", "correct", "mcnemar")}
+F1 = {"f1": MetricSpec("f1", "mean", "token_f1", "permutation")}
+
+
+def _delta_interval(specs, key, base, treat, resamples, rng):
+    reps = paired_bootstrap(specs, (key,), base[:, None], treat[:, None], resamples, rng)
+    (name,) = specs
+    return percentile_interval(reps[name][1] - reps[name][0], 0.95)
+
+
+def test_paired_bootstrap_of_identical_runs_has_zero_width():
+    # Shared resample indices: an unpaired bootstrap would give a spread around 0 here.
+    rng = np.random.default_rng(0)
+    correct = (rng.random(500) < 0.7).astype(float)
+    assert _delta_interval(ACC, "correct", correct, correct.copy(), 2000, rng) == (0.0, 0.0)
+
+
+def test_percentile_interval_covers_true_delta_near_nominal_rate_for_accuracy():
+    rng = np.random.default_rng(12345)
+    n, simulations, covered = 300, 200, 0
+    # Paired outcomes: both right 0.55, baseline only 0.10, treatment only 0.15 → true Δ = +5 points.
+    probabilities = [0.55, 0.10, 0.15, 0.20]
+    for _ in range(simulations):
+        kind = rng.choice(4, size=n, p=probabilities)
+        base = np.isin(kind, [0, 1]).astype(float)
+        treat = np.isin(kind, [0, 2]).astype(float)
+        low, high = _delta_interval(ACC, "correct", base, treat, 1000, rng)
+        covered += low <= 5.0 <= high
+    assert 0.89 <= covered / simulations <= 0.99
+
+
+def test_percentile_interval_covers_true_delta_near_nominal_rate_for_graded_scores():
+    rng = np.random.default_rng(54321)
+    n, simulations, covered = 150, 200, 0
+    for _ in range(simulations):
+        base = rng.beta(2, 2, size=n)  # mean 0.5
+        treat = np.clip(base + rng.normal(0.03, 0.1, size=n), -1, 2)  # true Δ = +3 points
+        low, high = _delta_interval(F1, "token_f1", base, treat, 1000, rng)
+        covered += low <= 3.0 <= high
+    assert 0.89 <= covered / simulations <= 0.99
+
+
+def test_pattern_draws_and_index_draws_resample_alike(monkeypatch):
+    rng = np.random.default_rng(0)
+    columns = np.stack([(rng.random(400) < 0.3), (rng.random(400) < 0.6)], axis=1).astype(float)
+    by_pattern = bootstrap_means(columns, 4000, np.random.default_rng(1))
+    monkeypatch.setattr(resampling, "PATTERN_COST", 10**9)
+    by_index = bootstrap_means(columns, 4000, np.random.default_rng(1))
+    np.testing.assert_allclose(by_pattern.mean(axis=0), columns.mean(axis=0), atol=0.003)
+    np.testing.assert_allclose(by_index.mean(axis=0), columns.mean(axis=0), atol=0.003)
+    np.testing.assert_allclose(by_pattern.std(axis=0), by_index.std(axis=0), rtol=0.08)
+    np.testing.assert_allclose(np.corrcoef(by_pattern.T)[0, 1], np.corrcoef(by_index.T)[0, 1], atol=0.05)
+
+
+def test_bootstrap_p_value_inverts_the_percentile_interval():
+    assert bootstrap_p_value(np.full(999, 2.0)) == pytest.approx(2 / 1000)
+    assert bootstrap_p_value(np.linspace(-1, 1, 1001)) == pytest.approx(1.0)
+    reps = np.random.default_rng(0).normal(1.0, 0.5, size=9999)
+    p = bootstrap_p_value(reps)
+    low, _ = percentile_interval(reps, 1 - p)
+    assert low == pytest.approx(0.0, abs=0.01)
+
+
+def test_same_generator_seed_gives_identical_replicates():
+    columns = np.random.default_rng(0).random((100, 2))
+    a = bootstrap_means(columns, 500, resampling.generator(7, "xnli", "de"))
+    b = bootstrap_means(columns, 500, resampling.generator(7, "xnli", "de"))
+    c = bootstrap_means(columns, 500, resampling.generator(7, "xnli", "fr"))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+

@@ -1,0 +1,92 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from harness.metrics.corpus import MetricSpec
+from harness.stats.cells import choose_test
+from harness.stats.comparison import CompareSettings, compare
+from harness.stats.multiple import holm
+from harness.stats.pairing import RunFolder
+from harness.taskfiles.schema import GroupConfig
+from tests.stats.run_folders import ACCURACY, QA, SPAN_F1, write_run
+
+GROUP = GroupConfig("suite", ("xnli", "xquad", "panx"), Path("suite.yaml"),
+                    categories={"classification": ("xnli",), "qa": ("xquad",), "tagging": ("panx",)})
+METRICS = {"xnli": ACCURACY, "xquad": QA, "panx": SPAN_F1}
+MAIN = {"xquad": ["exact_match", "f1"]}
+
+
+def _units(seed, shift):
+    rng = np.random.default_rng(seed)
+    units = {"xnli": {}, "xquad": {}, "panx": {}}
+    for lang in ("en", "de", "sw"):
+        units["xnli"][lang] = [{"correct": int(rng.random() < 0.6 + shift)} for _ in range(80)]
+        units["xquad"][lang] = [{"em": int(f == 1.0), "token_f1": f}
+                                for f in np.round(np.clip(rng.random(40) + shift, 0, 1), 2)]
+        units["panx"][lang] = [{"tp": int(t), "fp": int(rng.integers(0, 2)), "fn": int(rng.integers(0, 2))}
+                               for t in rng.integers(0, 4, size=30)]
+    return units
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    made = {}
+    for name, seed, shift in (("base", 0, 0.0), ("treat", 1, 0.1), ("base2", 2, 0.0), ("treat2", 3, 0.1)):
+        made[name] = RunFolder.load(write_run(root / name, _units(seed, shift), METRICS, MAIN))
+    return made
+
+
+def test_each_metric_gets_the_test_its_spec_declares(runs):
+    result = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=500))
+    tests = {(c.task, c.metric): c.test for c in result.cells}
+    assert tests == {("xnli", "accuracy"): "mcnemar", ("xquad", "exact_match"): "mcnemar",
+                     ("xquad", "f1"): "permutation", ("panx", "f1"): "randomization"}
+
+
+def test_adjusted_p_values_are_holm_over_every_cell_of_the_comparison(runs):
+    result = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=500))
+    np.testing.assert_allclose([c.p_adjusted for c in result.cells], holm([c.p_value for c in result.cells]))
+    assert len(result.cells) == 3 * 4
+
+
+def test_same_seed_gives_identical_output_and_another_seed_other_intervals(runs):
+    settings = CompareSettings(resamples=400, seed=5)
+    first = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
+    again = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
+    other = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=400, seed=6)).to_dict()
+    assert first == again
+    assert [c["ci_low"] for c in first["cells"]] != [c["ci_low"] for c in other["cells"]]
+    assert [c["p_value"] for c in first["cells"] if c["test"] == "mcnemar"] == \
+        [c["p_value"] for c in other["cells"] if c["test"] == "mcnemar"]
+
+
+def test_aggregates_cover_the_group_its_categories_and_tasks(runs):
+    result = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=300))
+    names = [a["name"] for a in result.to_dict()["aggregates"]]
+    assert names == ["suite", "suite/classification", "suite/qa", "suite/tagging",
+                     "suite/xnli", "suite/xquad", "suite/panx"]
+
+
+def test_several_seeds_per_checkpoint_add_almost_stochastic_order(runs):
+    result = compare([runs["base"], runs["base2"]], [runs["treat"], runs["treat2"]], [GROUP],
+                     CompareSettings(resamples=200, aso_resamples=200))
+    seeds = result.to_dict()["seeds"]
+    assert len(seeds["cells"]) == len(result.cells)
+    assert {e["name"] for e in seeds["aggregates"]} >= {"suite", "suite/qa"}
+    assert seeds["confidence_level"] == pytest.approx(1 - 0.05 / (len(result.cells) + 7))
+    entry = seeds["cells"][0]
+    assert 0.0 <= entry["eps_min"] <= 1.0 and len(entry["baseline_scores"]) == 2
+
+
+def test_one_run_per_side_reports_no_aso(runs):
+    seeds = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=100)).seeds
+    assert seeds["cells"] == [] and seeds["confidence_level"] is None
+
+
+def test_a_mcnemar_metric_with_graded_scores_falls_back_to_the_permutation_test():
+    spec = MetricSpec("f1", "mean", "token_f1", "mcnemar")
+    assert choose_test(spec, np.array([[0.5], [1.0]]), np.array([[1.0], [0.0]])) == "permutation"
+    assert choose_test(spec, np.array([[0.0], [1.0]]), np.array([[1.0], [0.0]])) == "mcnemar"
+    assert choose_test(MetricSpec("f1", "f1", None, "permutation"), None, None) == "randomization"
