@@ -61,22 +61,24 @@ def add_parser(sub) -> None:
                    help="bootstrap and randomisation resamples (default 10000)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed; the same seed gives the same output")
     p.add_argument("--results", type=Path, metavar="ROOT", help="folder in which run names are looked up")
+    p.add_argument("--checkpoints", type=Path, metavar="FILE", default=None,
+                   help="registry whose names may be given as runs (default: $HARNESS_CHECKPOINTS, ./checkpoints.yaml)")
     p.add_argument("--include_path", action="append", metavar="DIR", default=[],
                    help="extra folder of task and group YAML files (repeatable)")
     p.set_defaults(handler=run)
 
 
-def _load(argument: str, root: Path | None):
+def _load(argument: str, root: Path | None, registry=None):
     from harness.stats.pairing import RunFolder, resolve_run_argument
 
-    return [RunFolder.load(path, str(path)) for path in resolve_run_argument(argument, root)]
+    return [RunFolder.load(path, str(path)) for path in resolve_run_argument(argument, root, registry)]
 
 
-def _pair(value: str, flag: str, root: Path | None):
+def _pair(value: str, flag: str, root: Path | None, registry=None):
     parts = [part.strip() for part in value.split(",")]
     if len(parts) != 2 or not all(parts):
         raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs)")
-    return _load(parts[0], root), _load(parts[1], root)
+    return _load(parts[0], root, registry), _load(parts[1], root, registry)
 
 
 def _group(index, name: str, flag: str):
@@ -108,6 +110,11 @@ def run(args) -> int:
     from harness.taskfiles.index import TaskIndex
 
     index = TaskIndex.load(args.include_path)
+    registry = None
+    if args.checkpoints:
+        from harness.registry.checkpoints import load_registry
+
+        registry = load_registry(args.checkpoints)
     settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction)
     groups = list(index.groups.values())
     rq = None
@@ -119,14 +126,14 @@ def run(args) -> int:
         text_group = _group(index, args.text_group, "--text_group")
         mm_group = _group(index, args.multimodal_group, "--multimodal_group")
         extra = [g for g in (gap_group(text_group), gap_group(mm_group)) if g.group not in index.groups]
-        text = compare(*_pair(args.text, "--text", args.results), [*groups, *extra], settings)
-        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results), [*groups, *extra], settings)
+        text = compare(*_pair(args.text, "--text", args.results, registry), [*groups, *extra], settings)
+        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry), [*groups, *extra], settings)
         comparisons = [text, multimodal]
         rq = research_question(text, multimodal, text_group, mm_group)
     else:
         if len(args.runs) < 2:
             raise HarnessError("compare: expected BASELINE TREATMENT [MORE...] (run folders) or --text/--multimodal")
-        sides = [_load(argument, args.results) for argument in args.runs]
+        sides = [_load(argument, args.results, registry) for argument in args.runs]
         comparisons = [compare(sides[0], side, groups, settings) for side in sides[1:]]
     report = full_markdown(comparisons, rq)
     if args.json:

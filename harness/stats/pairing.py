@@ -23,25 +23,54 @@ log = logging.getLogger(__name__)
 RESULTS = "results.json"
 
 
-def resolve_run_argument(argument: str, results_root: Path | None = None) -> list[Path]:
+def resolve_run_argument(argument: str, results_root: Path | None = None, registry=None) -> list[Path]:
     """A command-line run argument → its run folders (several for a comma list of seeds).
 
-    Each part is a run folder (holding results.json), or a folder of that name under
-    ``results_root``. This is the one place that knows how names map to folders, so registry
-    names (checkpoints.yaml) can be added here.
+    Each part is a run folder (holding results.json), a folder of that name under
+    ``results_root``, or a checkpoints.yaml name: its run folder under the results root (the
+    registry's ``results_root`` unless one is given) — for a recipe with several seeds
+    (entries with ``seed_of``), the folders of every seed that has been run.
     """
     parts = [part.strip() for part in argument.split(",") if part.strip()]
     if not parts:
         raise HarnessError(f"run argument {argument!r}: expected a run folder or a comma-separated list of them")
+    if registry is None:
+        registry = _default_registry()
     folders = []
     for part in parts:
         candidates = [Path(part)] + ([Path(results_root) / part] if results_root is not None else [])
         found = next((c for c in candidates if (c / RESULTS).is_file()), None)
+        if found is None and registry is not None and part in registry.entries:
+            folders.extend(_registry_runs(registry, part, results_root))
+            continue
         if found is None:
             where = " or ".join(str(c) for c in candidates)
-            raise HarnessError(f"run {part!r}: no {RESULTS} in {where}; expected the --output_path of harness eval")
+            raise HarnessError(f"run {part!r}: no {RESULTS} in {where}; expected the --output_path of harness eval "
+                               "or a checkpoints.yaml name")
         folders.append(found)
     return folders
+
+
+def _default_registry():
+    from harness.registry.checkpoints import default_registry_path, load_registry
+
+    path = default_registry_path()
+    return load_registry(path) if path is not None and path.is_file() else None
+
+
+def _registry_runs(registry, name: str, results_root: Path | None) -> list[Path]:
+    root = Path(results_root) if results_root is not None else (
+        Path(registry.results_root) if registry.results_root else None)
+    if root is None:
+        raise HarnessError(f"run {name!r}: a checkpoints.yaml name, but no --results root is given and "
+                           f"{registry.path} names no results_root")
+    entry = registry.entries[name]
+    names = [name] if entry.seed_of else [e.name for e in registry.seeds_of(name)]
+    found = [root / n for n in names if (root / n / RESULTS).is_file()]
+    if not found:
+        raise HarnessError(f"run {name!r}: no {RESULTS} under {root / name}; run `harness sweep` or "
+                           f"`harness eval --model {name} --output_path {root / name}` first")
+    return found
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,16 @@ def test_committed_registry_loads_and_names_demo_entries():
     assert registry.baseline_for("demo-intermediate") == "demo"
     assert registry.entries["demo-intermediate"].intermediate == "nli"
     assert {"text", "vision-language"} <= set(registry.baseline)
+
+
+def test_compare_takes_registry_names_and_finds_every_seed(registry_file, tmp_path):
+    root = tmp_path / "root"
+    for name in ("base", "treated", "treated-s2"):
+        assert run_cli("eval", "--checkpoints", registry_file, "--model", name, "--tasks", "xnli", "--languages",
+                       "de", "--output_path", root / name).code == 0
+    result = run_cli("compare", "base", "treated", "--checkpoints", registry_file, "--results", root,
+                     "--resamples", "200", "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert data["cells"][0]["task"] == "xnli"
+    assert data["seeds"], "the two seeds of 'treated' should give an ASO entry"
