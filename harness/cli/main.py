@@ -20,6 +20,8 @@ COMMANDS = {
     "score": "harness.cli.score_cmd",
     "tasks": "harness.cli.tasks_cmd",
     "sweep": "harness.cli.sweep_cmd",
+    "leaderboard": "harness.cli.leaderboard_cmd",
+    "ci": "harness.cli.ci_cmd",
 }
 
 

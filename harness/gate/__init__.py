@@ -1,0 +1,1 @@
+"""The CI gate for new checkpoints (``harness ci``)."""

@@ -1,0 +1,1 @@
+"""Leaderboard markdown (and optional plots) from run folders: ``harness leaderboard``."""

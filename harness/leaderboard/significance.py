@@ -1,0 +1,74 @@
+"""Δ against a baseline run, with significance from harness compare's paired tests."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+from harness.errors import HarnessError
+from harness.leaderboard.runs import BoardRun
+from harness.stats.comparison import Comparison, CompareSettings, compare
+from harness.stats.multiple import adjust
+from harness.stats.pairing import RunFolder
+from harness.taskfiles.schema import GroupConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delta:
+    delta: float
+    ci_low: float | None
+    ci_high: float | None
+    p_adjusted: float | None
+    significant: bool
+
+
+@dataclass
+class BoardComparison:
+    columns: dict[str, Delta]  # leaderboard column key → Δ of that average
+    cells: dict[tuple[str, str], Delta]  # (task, lang) → Δ of the task's headline metric
+    note: str | None = None  # why there is no significance (runs could not be paired)
+
+
+def column_key(group: str, level: str, name: str) -> str:
+    suffix = name.split("/", 1)[1] if "/" in name else ""
+    if level == "group":
+        return group
+    if level == "task":
+        return f"{group}/{suffix}"
+    return f"{group}/[{suffix}]"  # category, gap, source language
+
+
+def board_comparison(base: BoardRun, run: BoardRun, groups: Sequence[GroupConfig],
+                     settings: CompareSettings) -> BoardComparison:
+    try:
+        result: Comparison = compare([RunFolder.load(base.path, base.name)], [RunFolder.load(run.path, run.name)],
+                                     groups, settings)
+    except HarnessError as err:
+        log.warning("%s vs %s: no significance marks: %s", run.name, base.name, err)
+        return BoardComparison({}, {}, note=f"not paired with {base.name}: {err}")
+    shown = list(result.aggregates)
+    # The family for the correction is the row: every average the leaderboard shows for this run.
+    adjusted = adjust([a.p_value for a in shown], settings.correction) if shown else []
+    columns = {}
+    for agg, p in zip(shown, adjusted):
+        key = column_key(agg.quantity.group, agg.quantity.level, agg.quantity.name)
+        columns[key] = Delta(agg.delta, agg.ci_low, agg.ci_high, float(p), bool(p < settings.alpha))
+    cells = {}
+    main = {task: list(meta["main_metric"]) for task, meta in result.task_meta.items()}
+    by_task_lang: dict[tuple[str, str], list] = {}
+    for cell in result.cells:
+        if cell.metric in main.get(cell.task, []):
+            by_task_lang.setdefault((cell.task, cell.lang), []).append(cell)
+    for key, members in by_task_lang.items():
+        delta = sum(c.delta for c in members) / len(members)
+        single = members[0] if len(members) == 1 else None
+        # QA's headline is (EM + F1) / 2: marked only when both are significant the same way.
+        significant = all(c.p_adjusted is not None and c.p_adjusted < settings.alpha and c.delta * delta > 0
+                          for c in members)
+        cells[key] = Delta(delta, single.ci_low if single else None, single.ci_high if single else None,
+                           max(c.p_adjusted for c in members if c.p_adjusted is not None) if members else None,
+                           significant)
+    return BoardComparison(columns, cells)

@@ -1,0 +1,80 @@
+import os
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import run_cli
+from tests.runs_factory import make_run
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def runs(tmp_path):
+    base = make_run(tmp_path / "base", "base", {"de": [1] * 80 + [0] * 20, "fr": [1] * 70 + [0] * 30})
+    worse = make_run(tmp_path / "worse", "worse", {"de": [1] * 50 + [0] * 50, "fr": [1] * 70 + [0] * 30})
+    better = make_run(tmp_path / "better", "better", {"de": [1] * 95 + [0] * 5, "fr": [1] * 71 + [0] * 29})
+    slight = make_run(tmp_path / "slight", "slight", {"de": [1] * 79 + [0] * 21, "fr": [1] * 70 + [0] * 30})
+    return {"base": base, "worse": worse, "better": better, "slight": slight}
+
+
+def gate(candidate, baseline, *extra):
+    return run_cli("ci", "--candidate", candidate, "--baseline", baseline, "--tasks", "xnli", "--resamples", "500",
+                   *extra)
+
+
+def test_significant_regression_exits_1_and_names_it(runs, tmp_path, monkeypatch):
+    summary_env = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary_env))
+    result = gate(runs["worse"], runs["base"], "--summary", tmp_path / "s.md")
+    assert result.code == 1, result.err
+    text = (tmp_path / "s.md").read_text()
+    assert "FAIL" in text and "xnli/de accuracy" in text and "xnli/fr" not in text.split("<details>")[0]
+    assert "xnli/de" in result.err
+    assert "FAIL" in summary_env.read_text()
+
+
+def test_improvement_passes(runs):
+    assert gate(runs["better"], runs["base"]).code == 0
+
+
+def test_no_change_passes(runs):
+    assert gate(runs["base"], runs["base"]).code == 0
+
+
+def test_drop_within_max_drop_passes_even_if_large_enough_to_matter_elsewhere(runs):
+    assert gate(runs["slight"], runs["base"]).code == 0
+    assert gate(runs["worse"], runs["base"], "--max-drop", "40").code == 0
+
+
+def test_bad_input_exits_2(runs, tmp_path):
+    result = gate(runs["worse"], tmp_path / "nowhere")
+    assert result.code == 2 and "nowhere" in result.err
+    assert gate(runs["worse"], runs["base"], "--max-drop", "-1").code == 2
+
+
+def test_candidate_model_is_evaluated_then_gated(tmp_path):
+    base = tmp_path / "runs" / "demo-base"
+    assert run_cli("eval", "--model", "demo", "--tasks", "xnli", "--output_path", base).code == 0
+    result = run_cli("ci", "--candidate", "demo", "--baseline", base, "--tasks", "xnli", "--results",
+                     tmp_path / "runs", "--resamples", "300")
+    assert result.code == 0, result.err
+    assert (tmp_path / "runs" / "demo" / "results.json").is_file()
+
+
+def test_workflow_runs_a_command_the_cli_accepts():
+    from harness.cli.main import build_parser
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "evaluate-checkpoint.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    commands = [line for step in steps for line in step.get("run", "").splitlines() if "harness ci" in line]
+    assert commands, "the workflow must run harness ci"
+    env = {"CHECKPOINT": "demo", "BASELINE": "demo", "TASKS": "xtreme", "MAX_DROP": "1.0"}
+    line = os.path.expandvars(" ".join(commands[0].split()))
+    for key, value in env.items():
+        line = line.replace(f"${{{key}}}", value).replace(f"${key}", value)
+    argv = shlex.split(line)
+    args = build_parser().parse_args(argv[argv.index("harness") + 1:])
+    assert args.command == "ci"

@@ -1,0 +1,83 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+from tests.runs_factory import make_run
+
+GOLDEN = Path(__file__).parent / "golden"
+REGISTRY = """
+baseline: {text: base}
+checkpoints:
+  base: {family: text, intermediate: none, model: org/base}
+  better: {family: text, intermediate: mnli, model: org/better}
+  partial: {family: text, intermediate: squad, model: org/partial}
+"""
+
+
+@pytest.fixture
+def root(tmp_path):
+    runs = tmp_path / "runs"
+    base = {"de": [1] * 60 + [0] * 40, "fr": [1] * 50 + [0] * 50}
+    make_run(runs / "base", "base", base)
+    make_run(runs / "better", "better", {"de": [1] * 95 + [0] * 5, "fr": [1] * 52 + [0] * 48})
+    make_run(runs / "partial", "partial", {"de": [1] * 60 + [0] * 40})
+    (tmp_path / "checkpoints.yaml").write_text(REGISTRY)
+    return tmp_path
+
+
+def build(root, out):
+    return run_cli("leaderboard", root / "runs", "--out", out, "--checkpoints", root / "checkpoints.yaml",
+                   "--resamples", "500", "--no_plots")
+
+
+def test_leaderboard_matches_golden_files(root, tmp_path):
+    result = build(root, tmp_path / "board")
+    assert result.code == 0, result.err
+    if os.environ.get("HARNESS_UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        for name in ("README.md", "xnli.md"):
+            (GOLDEN / name).write_text((tmp_path / "board" / name).read_text())
+    for name in ("README.md", "xnli.md"):
+        assert (tmp_path / "board" / name).read_text() == (GOLDEN / name).read_text(), name
+
+
+def test_same_inputs_give_byte_identical_markdown(root, tmp_path):
+    assert build(root, tmp_path / "a").code == 0
+    assert build(root, tmp_path / "b").code == 0
+    for name in ("README.md", "xnli.md"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_missing_task_is_an_empty_cell_never_zero(root, tmp_path):
+    make_run(root / "runs" / "other", "other", {"de": [1, 0, 1]}, task="pawsx",
+             official=["de", "en", "es", "fr", "ja", "ko", "zh"])
+    assert build(root, tmp_path / "board").code == 0
+    readme = (tmp_path / "board" / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| other"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    header = next(line for line in readme.splitlines() if line.startswith("| checkpoint"))
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert cells[columns.index("xnli")] == ""
+    assert cells[columns.index("pawsx")] == "66.67"
+
+
+def test_plots_are_written_when_matplotlib_is_there(root, tmp_path):
+    pytest.importorskip("matplotlib")
+    result = run_cli("leaderboard", root / "runs", "--out", tmp_path / "board", "--checkpoints",
+                     root / "checkpoints.yaml", "--resamples", "200")
+    assert result.code == 0, result.err
+    assert (tmp_path / "board" / "delta-better.png").is_file()
+    assert "![delta-better](delta-better.png)" in (tmp_path / "board" / "README.md").read_text()
+
+
+def test_without_matplotlib_a_note_and_no_plots(root, tmp_path, monkeypatch, caplog):
+    import harness.leaderboard.plots as plots
+
+    monkeypatch.setattr(plots, "_pyplot", lambda: None)
+    result = run_cli("leaderboard", root / "runs", "--out", tmp_path / "board", "--checkpoints",
+                     root / "checkpoints.yaml", "--resamples", "200")
+    assert result.code == 0
+    assert "matplotlib is not installed" in result.err
+    assert not list((tmp_path / "board").glob("*.png"))
