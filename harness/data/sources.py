@@ -26,6 +26,8 @@ class TaskSource:
     task: TaskConfig
     mode: str  # "local", "mirror", "demo" or "hub"
     folder: Path | None = None
+    image_dir: Path | None = None  # --image_dir, for tasks whose rows name image files
+    max_missing_images: float = 1.0  # percent of a language's examples
 
     def describe(self) -> str:
         if self.mode == "hub":
@@ -52,10 +54,43 @@ class TaskSource:
         kind = get_kind(self.task.kind)
         rows = kind.limit_rows(self.load(lang), limit)
         extra = {split: kind.limit_rows(self.load(lang, split), limit) for split in extra_splits}
-        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra)
+        rows, images = self._images(rows)
+        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra, images)
+
+    def _images(self, rows: Any) -> tuple[Any, Any]:
+        """The image store of a multimodal task (None for text-only tasks)."""
+        from harness.data import images
+
+        hub = self.task.data.hub
+        if self.mode in ("hub", "mirror") and hub is not None and hub.images:
+            return images.detach_images(rows, hub.images, f"embedded in {self.describe()}", self.max_missing_images)
+        if not (isinstance(rows, list) and rows and isinstance(rows[0], dict) and "images" in rows[0]):
+            return rows, None
+        folder = self.image_dir
+        if folder is None and self.mode == "demo":
+            from harness.demo.vl_checkpoints import ensure_demo_images
+
+            folder = ensure_demo_images() / self.task.data.demo
+        if folder is None:
+            layout = self.task.data.local.layout if self.task.data.local else ""
+            return rows, images.NoImageFolder(self.task.task, layout)
+        return rows, images.FolderImages(folder, self.max_missing_images)
 
 
-def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = False) -> TaskSource:
+def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = False,
+                   image_dirs: Mapping[str, str] | None = None, max_missing_images: float = 1.0) -> TaskSource:
+    source = _resolve_rows_source(task, data_dirs, demo)
+    image_dir = (image_dirs or {}).get(task.task)
+    if image_dir is not None:
+        folder = Path(image_dir).expanduser()
+        if not folder.is_dir():
+            raise HarnessError(f"--image_dir {task.task}={image_dir}: not a folder")
+        source.image_dir = folder
+    source.max_missing_images = max_missing_images
+    return source
+
+
+def _resolve_rows_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool) -> TaskSource:
     given = data_dirs.get(task.task)
     if given == DEMO or (given is None and demo):
         if not task.data.demo:
@@ -93,15 +128,16 @@ def _refuse_unusable(task: TaskConfig, given: str | None) -> None:
         )
 
 
-def parse_data_dirs(values: list[str] | None, known_tasks) -> dict[str, str]:
+def parse_data_dirs(values: list[str] | None, known_tasks, flag: str = "--data_dir",
+                    example: str = "TASK=DIR (or TASK=demo)") -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values or []:
         task, sep, folder = value.partition("=")
         if not sep or not task or not folder:
-            raise HarnessError(f"--data_dir {value!r}: expected TASK=DIR (or TASK=demo)")
+            raise HarnessError(f"{flag} {value!r}: expected {example}")
         if task not in known_tasks:
             from harness.taskfiles.index import suggest
 
-            raise HarnessError(f"--data_dir {value!r}: unknown task {task!r}{suggest(task, known_tasks)}")
+            raise HarnessError(f"{flag} {value!r}: unknown task {task!r}{suggest(task, known_tasks)}")
         out[task] = folder
     return out
