@@ -22,7 +22,14 @@ KEYS = {
 }
 # Settings that only some task kinds read (kept as strings in ModelArgs.extra; the kind that
 # reads one validates it). Add an entry here when a kind takes a new setting.
-EXTRA_KEYS: dict[str, str] = {}
+EXTRA_KEYS: dict[str, str] = {
+    # IGLUE (vision-language) settings, read by harness/kinds/image_*.py and visual_question_answering.py
+    "family": "vision-language family: classifier, dual_encoder or generative (default: from the config)",
+    "two_images": "MaRVL's image pair: separate (two images) or concat (side by side in one)",
+    "prompts": "a YAML file of per-task prompts ({task: {text: ..., choices: {...}}}) for generative models",
+    "max_new_tokens": "a positive integer: the longest generated answer (xGQA)",
+    "answer_vocabulary": "a JSON file of answers (list or answer→index) a VQA head's outputs are restricted to",
+}
 
 
 @dataclass(frozen=True)
