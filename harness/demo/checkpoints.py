@@ -112,12 +112,16 @@ def cache_root() -> Path:
 
 
 def demo_fingerprint() -> str:
-    recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts()))
+    from harness.demo.vl_checkpoints import VL_DEMO_RECIPE
+
+    recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts(), VL_DEMO_RECIPE))
     return hashlib.sha256(recipe.encode()).hexdigest()[:12]
 
 
 def ensure_demo_checkpoints(root: Path | None = None) -> dict[str, Path]:
     """Build the demo checkpoints once (atomically: built aside, then renamed into place)."""
+    from harness.demo.vl_checkpoints import build_vl_demo, vl_demo_folders
+
     target = (root or cache_root()) / f"demo-{demo_fingerprint()}"
     if not (target / "complete").is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,10 +130,11 @@ def ensure_demo_checkpoints(root: Path | None = None) -> dict[str, Path]:
             tokenizer = build_tokenizer(demo_texts())
             for seed, (name, (head, labels)) in enumerate(sorted(DEMO_HEADS.items())):
                 build_bert(staging / name, tokenizer, head, labels, seed=seed)
+            build_vl_demo(staging)
             (staging / "complete").write_text("ok\n")
             if target.exists():
                 shutil.rmtree(target)
             os.replace(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return {name: target / name for name in DEMO_HEADS}
+    return {**{name: target / name for name in DEMO_HEADS}, **vl_demo_folders(target)}
