@@ -188,4 +188,8 @@ def _has_payload(value: Any) -> bool:
 def parse_image_dirs(values: list[str] | None, known_tasks) -> dict[str, str]:
     from harness.data.sources import parse_data_dirs
 
-    return parse_data_dirs(values, known_tasks, flag="--image_dir", example="TASK=DIR")
+    dirs = parse_data_dirs(values, known_tasks, flag="--image_dir", example="TASK=DIR")
+    for task, folder in dirs.items():
+        if not Path(folder).expanduser().is_dir():
+            raise HarnessError(f"--image_dir {task}={folder}: not a folder")
+    return dirs

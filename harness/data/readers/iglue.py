@@ -121,7 +121,7 @@ def read_xflickrco_jsonl(folder: Path, task: TaskConfig, lang: str, split: str) 
             raise HarnessError(f"{path}:{lineno}: expected one caption in 'sentences' (IGLUE's test files have "
                                f"one per image), got {len(sentences) if isinstance(sentences, list) else sentences!r}")
         rows.append({"id": str(record.get("id", len(rows))), "images": [record["img_path"]],
-                     "caption": sentences[0]})
+                     "image_key": record["img_path"], "caption": sentences[0]})
     return rows
 
 
@@ -134,8 +134,9 @@ def read_wit_jsonl(folder: Path, task: TaskConfig, lang: str, split: str) -> lis
     rows = []
     for lineno, record in read_jsonl_records(path):
         require_keys(path, lineno, record, ("image_url", "caption_reference_description"))
-        # Each row is its own retrieval candidate (IGLUE's evaluation keys images by wit_ix), even
-        # where two rows show the same picture.
-        rows.append({"id": str(record.get("wit_ix", len(rows))), "images": [url_basename(record["image_url"])],
+        # IGLUE's evaluation keys WIT's images by wit_ix, which several captions share (up to 20):
+        # one candidate image per wit_ix; rows are numbered, as wit_ix is not unique.
+        rows.append({"id": str(len(rows)), "images": [url_basename(record["image_url"])],
+                     "image_key": str(record.get("wit_ix", record["image_url"])),
                      "caption": record["caption_reference_description"]})
     return rows

@@ -95,10 +95,11 @@ def load_vision_language(checkpoint: str, role: str, args: ModelArgs, device) ->
         raise HarnessError(f"--model {checkpoint}: cannot load the checkpoint's config or processor: "
                            f"{_first_line(err)}") from None
     family = str(args.extra.get("family") or "") or detect_family(config)
+    if args.extra.get("family") and family not in FAMILIES:
+        raise HarnessError(f"--model_args family={family}: expected one of {', '.join(FAMILIES)}")
     if family not in FAMILIES:
-        given = args.extra.get("family")
-        what = f"family={given!r} is not" if given else f"cannot tell which vision-language family {config.model_type!r} is;"
-        raise HarnessError(f"--model {checkpoint}: {what} one of {', '.join(FAMILIES)}; pass --model_args family=...")
+        raise HarnessError(f"--model {checkpoint}: cannot tell which vision-language family ({', '.join(FAMILIES)}) "
+                           f"model type {config.model_type!r} belongs to; pass --model_args family=...")
     cls = model_class(config, family)
     dtype = _torch_dtype(args.dtype)
     try:
