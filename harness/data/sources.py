@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,6 +14,7 @@ from harness.data.records import LanguageData
 from harness.errors import HarnessError
 from harness.taskfiles.schema import TaskConfig
 
+log = logging.getLogger(__name__)
 DEMO_DATA_DIR = Path(__file__).resolve().parent.parent / "demo" / "data"
 DEMO = "demo"
 
@@ -63,6 +65,8 @@ class TaskSource:
 
         hub = self.task.data.hub
         if self.mode in ("hub", "mirror") and hub is not None and hub.images:
+            if self.image_dir is not None:
+                log.warning("%s: --image_dir ignored: %s embeds its images", self.task.task, self.describe())
             return images.detach_images(rows, hub.images, f"embedded in {self.describe()}", self.max_missing_images)
         if not (isinstance(rows, list) and rows and isinstance(rows[0], dict) and "images" in rows[0]):
             return rows, None

@@ -49,7 +49,7 @@ def _save(model, processor, folder: Path) -> Path:
 
 
 def build_vilt(folder: Path, tokenizer, labels: Sequence[str], pair: bool = False, seed: int = 0,
-               image_size: int = 32, patch_size: int = 8) -> Path:
+               image_size: int = 32, patch_size: int = 8, dims: Mapping[str, int] = TINY) -> Path:
     """ViLT with a classification head: VQA-style over ``labels``, or NLVR2-style over an image pair."""
     import torch
     import transformers
@@ -58,7 +58,7 @@ def build_vilt(folder: Path, tokenizer, labels: Sequence[str], pair: bool = Fals
 
     quiet_transformers()
     config = transformers.ViltConfig(
-        vocab_size=len(tokenizer), **TINY, image_size=image_size, patch_size=patch_size, max_image_length=-1,
+        vocab_size=len(tokenizer), **dims, image_size=image_size, patch_size=patch_size, max_image_length=-1,
         max_position_embeddings=64, num_images=2 if pair else -1, modality_type_vocab_size=3 if pair else 2,
         id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)})
     torch.manual_seed(seed)
@@ -68,7 +68,7 @@ def build_vilt(folder: Path, tokenizer, labels: Sequence[str], pair: bool = Fals
 
 
 def build_dual_encoder(folder: Path, tokenizer, seed: int = 0, siglip: bool = False, image_size: int = 32,
-                       patch_size: int = 8) -> Path:
+                       patch_size: int = 8, dims: Mapping[str, int] = TINY) -> Path:
     """CLIP (or SigLIP) with tiny towers and the given tokenizer."""
     import torch
     import transformers
@@ -76,8 +76,8 @@ def build_dual_encoder(folder: Path, tokenizer, seed: int = 0, siglip: bool = Fa
     from harness.models.loading import quiet_transformers
 
     quiet_transformers()
-    text = {**TINY, "vocab_size": len(tokenizer), "max_position_embeddings": 64, "pad_token_id": tokenizer.pad_token_id}
-    vision = {**TINY, "image_size": image_size, "patch_size": patch_size}
+    text = {**dims, "vocab_size": len(tokenizer), "max_position_embeddings": 64, "pad_token_id": tokenizer.pad_token_id}
+    vision = {**dims, "image_size": image_size, "patch_size": patch_size}
     torch.manual_seed(seed)
     if siglip:
         model = transformers.SiglipModel(transformers.SiglipConfig(text_config=text, vision_config=vision))
@@ -106,7 +106,7 @@ def causal_tokenizer(texts: Sequence[str]):
 
 
 def build_llava(folder: Path, tokenizer, seed: int = 0, image_size: int = 32, patch_size: int = 8,
-                chat_template: bool = True) -> Path:
+                chat_template: bool = True, dims: Mapping[str, int] = TINY) -> Path:
     """A LLaVA: CLIP vision tower, two-layer Llama, and a processor with (or without) a chat template."""
     import torch
     import transformers
@@ -114,8 +114,8 @@ def build_llava(folder: Path, tokenizer, seed: int = 0, image_size: int = 32, pa
     from harness.models.loading import quiet_transformers
 
     quiet_transformers()
-    vision = transformers.CLIPVisionConfig(**TINY, image_size=image_size, patch_size=patch_size)
-    text = transformers.LlamaConfig(vocab_size=len(tokenizer), **TINY, num_key_value_heads=2,
+    vision = transformers.CLIPVisionConfig(**dims, image_size=image_size, patch_size=patch_size)
+    text = transformers.LlamaConfig(vocab_size=len(tokenizer), **dims, num_key_value_heads=dims["num_attention_heads"],
                                     max_position_embeddings=512, pad_token_id=tokenizer.pad_token_id,
                                     bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
     config = transformers.LlavaConfig(vision_config=vision, text_config=text,

@@ -100,10 +100,14 @@ class InferenceRunner:
         preprocessing images there, in parallel with the model). ``costs`` are each example's
         tokens (text plus image patches): batches are planned under the same token budget, and
         halved on CUDA out-of-memory. Returns outputs and ``collate``'s notes in input order."""
+        import os
+
         import torch
         from torch.utils.data import DataLoader
         from tqdm.auto import tqdm
 
+        if self.num_workers:  # forked workers tokenize too; the Rust pool must not be forked mid-use
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         results: list[np.ndarray | None] = [None] * len(costs)
         notes: list[dict] = [{} for _ in costs]
         batches = plan_batches(costs, self.max_tokens, self.max_examples)

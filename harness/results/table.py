@@ -10,7 +10,9 @@ from tabulate import tabulate
 def _fmt(value) -> str:
     if value is None:
         return "–"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{0.0 if abs(value) < 0.005 else value:.2f}"  # no "-0.00" from rounding noise in gaps
+    return str(value)
 
 
 def results_table(data: Mapping) -> str:

@@ -2,8 +2,9 @@
 
 Rows name their images by the file name the annotation implies; ``harness.data.images`` finds
 them below ``--image_dir``. Layouts (``data.local.files`` in the task files give the templates):
-``XVNLI/{lang}/test.jsonl``, ``xGQA/{lang}/{test,dev}.json``, ``marvl/marvl-{lang}.jsonl`` (and
-NLVR2's ``test1.json`` for English), ``xFlickrCO/{lang}/test.jsonl``, ``wit/test_{lang}.jsonl``.
+``XVNLI/{lang}/test.jsonl``, ``xGQA/{lang}/{test,dev}.json``, ``marvl/marvl-{lang}.jsonl`` (the
+MaRVL reader also takes NLVR2's records, for a task file that adds English as its source),
+``xFlickrCO/{lang}/test.jsonl``, ``wit/test_{lang}.jsonl``.
 ``--data_dir`` may point at the release root or at the task's own folder.
 """
 

@@ -184,8 +184,8 @@ def generate_answers(loaded, runner, examples, store, max_new_tokens: int, desc:
 
     def forward(batch):
         prompt_length = batch["input_ids"].shape[1]
-        generated = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
-                                   pad_token_id=pad_id)
+        generated = model.generate(**accepted_inputs(model.forward, batch), max_new_tokens=max_new_tokens,
+                                   do_sample=False, num_beams=1, pad_token_id=pad_id)
         new = generated[:, prompt_length:]
         return new if new.shape[1] else torch.full((new.shape[0], 1), pad_id, device=new.device)
 
