@@ -155,8 +155,8 @@ class NoImageFolder(ImageStore):
         self.layout = layout
 
     def locate(self, row: Mapping) -> list[Any] | None:
-        raise HarnessError(f"{self.task}: its annotations name image files ({self.layout}); pass --image_dir "
-                           f"{self.task}=DIR with the images anywhere below DIR")
+        raise TaskStopped(f"{self.task}: its annotations name image files ({self.layout}); pass --image_dir "
+                          f"{self.task}=DIR with the images anywhere below DIR")
 
 
 def detach_images(rows: list[dict], fields: Sequence[str], where: str,

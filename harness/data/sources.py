@@ -81,20 +81,7 @@ class TaskSource:
         return rows, images.FolderImages(folder, self.max_missing_images)
 
 
-def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = False,
-                   image_dirs: Mapping[str, str] | None = None, max_missing_images: float = 1.0) -> TaskSource:
-    source = _resolve_rows_source(task, data_dirs, demo)
-    image_dir = (image_dirs or {}).get(task.task)
-    if image_dir is not None:
-        folder = Path(image_dir).expanduser()
-        if not folder.is_dir():
-            raise HarnessError(f"--image_dir {task.task}={image_dir}: not a folder")
-        source.image_dir = folder
-    source.max_missing_images = max_missing_images
-    return source
-
-
-def _resolve_rows_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool) -> TaskSource:
+def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = False) -> TaskSource:
     given = data_dirs.get(task.task)
     if given == DEMO or (given is None and demo):
         if not task.data.demo:
@@ -120,6 +107,19 @@ def _resolve_rows_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: b
         raise HarnessError(f"{task.task}: no hub source; pass --data_dir {task.task}=DIR ({layout})")
     _refuse_unusable(task, None)
     return TaskSource(task, "hub")
+
+
+def with_images(source: TaskSource, image_dirs: Mapping[str, str] | None,
+                max_missing_images: float = 1.0) -> TaskSource:
+    """The source, told where its task's images are (--image_dir) and how many may be missing."""
+    image_dir = (image_dirs or {}).get(source.task.task)
+    if image_dir is not None:
+        folder = Path(image_dir).expanduser()
+        if not folder.is_dir():
+            raise HarnessError(f"--image_dir {source.task.task}={image_dir}: not a folder")
+        source.image_dir = folder
+    source.max_missing_images = max_missing_images
+    return source
 
 
 def _refuse_unusable(task: TaskConfig, given: str | None) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from harness.data.images import TaskStopped
-from harness.data.sources import resolve_source
+from harness.data.sources import resolve_source, with_images
 from harness.errors import HarnessError
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
@@ -132,8 +132,8 @@ def default_workers(device) -> int:
 def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,
               runner: InferenceRunner, pool: ModelPool, errors: dict[str, str]) -> None:
     kind = get_kind(task.kind)
-    source = resolve_source(task, request.data_dirs, demo=spec.demo, image_dirs=request.image_dirs,
-                            max_missing_images=request.max_missing_images)
+    source = with_images(resolve_source(task, request.data_dirs, demo=spec.demo), request.image_dirs,
+                         request.max_missing_images)
     langs = select_languages(task, request.languages, source.available_languages())
     if not langs:
         log.info("%s: no languages selected; skipped", task.task)

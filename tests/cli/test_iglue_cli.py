@@ -96,3 +96,13 @@ def test_hub_mirror_with_embedded_images_runs_end_to_end(vl_models, tmp_path):
     data = json.loads((tmp_path / "run" / "results.json").read_text())
     assert data["results"]["marvl"]["tr"]["n"] == 4
     assert data["config"]["tasks"]["marvl"]["languages"]["tr"]["info"]["image_source"].startswith("embedded in mirror:")
+
+
+def test_release_files_without_image_dir_stop_the_task_once(xvnli_release, vl_models):
+    release, _, _ = xvnli_release
+    result = run_cli("eval", "--model", vl_models("vilt"), "--tasks", "xvnli", "--languages", "ar,es",
+                     "--data_dir", f"xvnli={release}")
+    assert result.code == 2
+    errors = [line for line in result.err.splitlines() if line.startswith("harness: error:")]
+    assert errors == ["harness: error: xvnli: its annotations name image files (IGLUE release: XVNLI/{lang}/test.jsonl; "
+                      "images: Flickr30k {Flikr30kID}.jpg); pass --image_dir xvnli=DIR with the images anywhere below DIR"]

@@ -1,7 +1,7 @@
 import pytest
 
 from harness.data import images
-from harness.data.sources import resolve_source
+from harness.data.sources import resolve_source, with_images
 from harness.errors import HarnessError
 from harness.taskfiles.index import TaskIndex
 from tests.helpers import write_hub_mirror
@@ -67,8 +67,8 @@ def test_rows_naming_images_without_image_dir_fail_in_one_line(shared_data):
 
 def test_image_dir_must_be_a_folder(shared_data, tmp_path):
     with pytest.raises(HarnessError, match=r"--image_dir xvnli=.*: not a folder"):
-        resolve_source(INDEX.tasks["xvnli"], {"xvnli": str(shared_data / "iglue")},
-                       image_dirs={"xvnli": str(tmp_path / "nope")})
+        with_images(resolve_source(INDEX.tasks["xvnli"], {"xvnli": str(shared_data / "iglue")}),
+                    {"xvnli": str(tmp_path / "nope")})
     with pytest.raises(HarnessError, match="unknown task 'xvlni'; did you mean xvnli"):
         images.parse_image_dirs(["xvlni=/x"], INDEX.tasks)
 
