@@ -84,23 +84,24 @@ class ChoiceCollate:
 
     def __call__(self, items) -> CollatedBatch:
         started = time.perf_counter()
-        texts, images, ends, starts = [], [], [], []
+        texts, images, trailing, scored = [], [], [], []
         for index, prompt, pictures, _unreadable, _seconds in items:
             for c, continuation in enumerate(self.plan.continuations):
                 texts.append(prompt + continuation)
                 images.extend(pictures)
-                ends.append(self.plan.trailing[index][c])
-                starts.append(self.plan.lengths[index][c])
+                trailing.append(self.plan.trailing[index][c])
+                scored.append(self.plan.lengths[index][c])
         self.processor.tokenizer.padding_side = "right"
         encoded = self.processor(text=texts, images=images, padding=True, return_tensors="pt",
                                  add_special_tokens=self.add_special_tokens)
         import torch
 
         inputs = dict(encoded)
-        lengths = inputs["attention_mask"].sum(dim=1)
-        end = lengths - torch.tensor(ends)
+        # Right padding: each sequence's choice tokens end where its real tokens (minus any
+        # appended special tokens) end.
+        end = inputs["attention_mask"].sum(dim=1) - torch.tensor(trailing)
         inputs["score_end"] = end
-        inputs["score_start"] = end - torch.tensor(starts)
+        inputs["score_start"] = end - torch.tensor(scored)
         return CollatedBatch(inputs, notes_for(items), prep_seconds(items, started))
 
 
