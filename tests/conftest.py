@@ -15,6 +15,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+# The test models are tiny: one intra-op thread is fastest, and on a loaded machine torch's
+# thread pool spinning over shared cores made each tiny matmul ~1000× slower.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("HARNESS_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -65,5 +68,23 @@ def tiny_models(tmp_path_factory, tiny_tokenizer):
             folder = root / f"{head}-{len(made)}"
             made[key] = build_bert(folder, tiny_tokenizer, head, list(labels) if labels else None, seed=seed, **config)
         return made[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def vl_models(tmp_path_factory):
+    """Factory: ``vl_models(kind)`` → a saved tiny vision-language checkpoint folder; kinds:
+    vilt (VQA-style head, XVNLI labels), vilt_pair (NLVR2-style), vqa (answer vocabulary head),
+    clip, siglip, llava (chat template), llava_plain (no chat template)."""
+    from tests.iglue_helpers import build_vl_model
+
+    root = tmp_path_factory.mktemp("vl-models")
+    made: dict = {}
+
+    def make(kind: str):
+        if kind not in made:
+            made[kind] = build_vl_model(kind, root / kind)
+        return made[kind]
 
     return make

@@ -33,6 +33,28 @@ def batch_size(value: str) -> int | None:
     return positive_int("--batch_size")(value)
 
 
+def percentage(value: str) -> float:
+    try:
+        number = float(value.rstrip("%"))
+    except ValueError:
+        raise HarnessError(f"--max_missing_images {value}: expected a percentage between 0 and 100") from None
+    if not 0 <= number <= 100:
+        raise HarnessError(f"--max_missing_images {value}: expected a percentage between 0 and 100")
+    return number
+
+
+def workers(value: str) -> int | None:
+    if value == "auto":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise HarnessError(f"--num_workers {value}: expected a number >= 0 or auto") from None
+    if number < 0:
+        raise HarnessError(f"--num_workers {value}: expected a number >= 0 or auto")
+    return number
+
+
 def add_data_args(parser) -> None:
     parser.add_argument("--data_dir", action="append", metavar="TASK=DIR", default=[],
                         help="local data for TASK: its release layout, a parquet mirror of the hub dataset, "

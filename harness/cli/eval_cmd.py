@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harness.cli.common import add_data_args, batch_size, positive_int, split_list
+from harness.cli.common import add_data_args, batch_size, percentage, positive_int, split_list, workers
 
 
 def add_parser(sub) -> None:
@@ -17,8 +17,17 @@ def add_parser(sub) -> None:
     p.add_argument("--tasks", required=True, help="comma-separated task and group names (e.g. xtreme,iglue)")
     p.add_argument("--languages", help="comma-separated two-letter codes to keep (default: every language)")
     p.add_argument("--model_args", default="", help="k=v,… : dtype, autocast, revision, max_length, "
-                   "retrieval_layer, pooling, trust_remote_code, label_map")
+                   "retrieval_layer, pooling, trust_remote_code, label_map; IGLUE: family, two_images, prompts, "
+                   "max_new_tokens, answer_vocabulary")
     add_data_args(p)
+    p.add_argument("--image_dir", action="append", metavar="TASK=DIR", default=[],
+                   help="images for a multimodal TASK (IGLUE): found by the file name its annotations imply, "
+                        "anywhere below DIR (repeatable)")
+    p.add_argument("--max_missing_images", type=percentage, default=1.0, metavar="PCT",
+                   help="percent of a language's examples whose images may be missing or unreadable (scored as "
+                        "wrong) before the task stops; default 1")
+    p.add_argument("--num_workers", type=workers, default=None, metavar="N|auto",
+                   help="DataLoader workers decoding images (default auto: 0 on CPU, up to 8 on CUDA)")
     p.add_argument("--output_path", type=Path, help="run folder: results.json, samples/, predictions/")
     p.add_argument("--batch_size", type=batch_size, default=None, metavar="N|auto",
                    help="examples per batch, or auto (token budget, halved on CUDA out-of-memory); default auto")
@@ -31,6 +40,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from harness.data.images import parse_image_dirs
     from harness.data.sources import parse_data_dirs
     from harness.evaluator.evaluate import EvalRequest, run_eval
     from harness.models.model_args import parse_model_args
@@ -44,6 +54,9 @@ def run(args) -> int:
         languages=split_list(args.languages, "--languages"),
         model_args=parse_model_args(args.model_args),
         data_dirs=parse_data_dirs(args.data_dir, index.tasks),
+        image_dirs=parse_image_dirs(args.image_dir, index.tasks),
+        max_missing_images=args.max_missing_images,
+        num_workers=args.num_workers,
         output_path=args.output_path,
         batch_size=args.batch_size,
         device=args.device,
@@ -57,6 +70,9 @@ def run(args) -> int:
     if not outcome.is_main:  # under torchrun, rank 0 reports
         return 2 if outcome.errors else 0
     print(results_table(outcome.store.data))
+    for task, meta in outcome.store.data["config"].get("tasks", {}).items():
+        if meta.get("skipped"):
+            print(f"skipped {task}: {meta['skipped']}")
     if args.output_path:
         print(f"\nresults: {args.output_path / 'results.json'}")
     for where, message in outcome.errors.items():

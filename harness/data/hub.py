@@ -53,11 +53,21 @@ def _first_line(err: BaseException) -> str:
     return (text[0] if text else type(err).__name__)[:200]
 
 
+def _undecoded_images(dataset, columns):
+    """Image columns as their stored bytes: decoding happens later, in DataLoader workers."""
+    import datasets
+
+    for col in columns:
+        if isinstance(dataset.features.get(col), datasets.Image):
+            dataset = dataset.cast_column(col, datasets.Image(decode=False))
+    return dataset
+
+
 def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None = None) -> list[dict]:
     hub: HubSource = task.data.hub
     code = task.code(lang)
     config = fill(hub.config, lang, code) if hub.config else None
-    hub_split = hub.splits.get(split, split)
+    hub_split = fill(hub.splits.get(split, split), lang, code)  # IGLUE mirrors: one split per language
     where = str(mirror) if mirror else hub.path
     try:
         dataset = _load_split(where, config, hub_split, None if mirror else hub.revision)
@@ -82,6 +92,7 @@ def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None =
         columns = {col: dataset[col] for col in wanted}
         keep = [i for i in range(len(dataset)) if all(columns[c][i] == v for c, v in wanted.items())]
         dataset = dataset.select(keep)
+    dataset = _undecoded_images(dataset, [hub.fields[name] for name in hub.images])
     rows = []
     columns = {name: dataset[col] for name, col in hub.fields.items()}
     for i in range(len(dataset)):

@@ -22,6 +22,7 @@ class LanguageData:
     rows: Any  # canonical rows; their shape belongs to the task kind
     source: str  # where the rows came from, for the results' config
     extra_splits: dict[str, Any] = field(default_factory=dict)  # e.g. BUCC's dev split
+    images: Any = None  # multimodal tasks: a harness.data.images.ImageStore (not fingerprinted)
 
     @property
     def fingerprint(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,6 +14,7 @@ from harness.data.records import LanguageData
 from harness.errors import HarnessError
 from harness.taskfiles.schema import TaskConfig
 
+log = logging.getLogger(__name__)
 DEMO_DATA_DIR = Path(__file__).resolve().parent.parent / "demo" / "data"
 DEMO = "demo"
 
@@ -26,6 +28,8 @@ class TaskSource:
     task: TaskConfig
     mode: str  # "local", "mirror", "demo" or "hub"
     folder: Path | None = None
+    image_dir: Path | None = None  # --image_dir, for tasks whose rows name image files
+    max_missing_images: float = 1.0  # percent of a language's examples
 
     def describe(self) -> str:
         if self.mode == "hub":
@@ -52,7 +56,29 @@ class TaskSource:
         kind = get_kind(self.task.kind)
         rows = kind.limit_rows(self.load(lang), limit)
         extra = {split: kind.limit_rows(self.load(lang, split), limit) for split in extra_splits}
-        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra)
+        rows, images = self._images(rows)
+        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra, images)
+
+    def _images(self, rows: Any) -> tuple[Any, Any]:
+        """The image store of a multimodal task (None for text-only tasks)."""
+        from harness.data import images
+
+        hub = self.task.data.hub
+        if self.mode in ("hub", "mirror") and hub is not None and hub.images:
+            if self.image_dir is not None:
+                log.warning("%s: --image_dir ignored: %s embeds its images", self.task.task, self.describe())
+            return images.detach_images(rows, hub.images, f"embedded in {self.describe()}", self.max_missing_images)
+        if not (isinstance(rows, list) and rows and isinstance(rows[0], dict) and "images" in rows[0]):
+            return rows, None
+        folder = self.image_dir
+        if folder is None and self.mode == "demo":
+            from harness.demo.vl_checkpoints import ensure_demo_images
+
+            folder = ensure_demo_images() / self.task.data.demo
+        if folder is None:
+            layout = self.task.data.local.layout if self.task.data.local else ""
+            return rows, images.NoImageFolder(self.task.task, layout)
+        return rows, images.FolderImages(folder, self.max_missing_images)
 
 
 def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = False) -> TaskSource:
@@ -83,6 +109,19 @@ def resolve_source(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool = 
     return TaskSource(task, "hub")
 
 
+def with_images(source: TaskSource, image_dirs: Mapping[str, str] | None,
+                max_missing_images: float = 1.0) -> TaskSource:
+    """The source, told where its task's images are (--image_dir) and how many may be missing."""
+    image_dir = (image_dirs or {}).get(source.task.task)
+    if image_dir is not None:
+        folder = Path(image_dir).expanduser()
+        if not folder.is_dir():
+            raise HarnessError(f"--image_dir {source.task.task}={image_dir}: not a folder")
+        source.image_dir = folder
+    source.max_missing_images = max_missing_images
+    return source
+
+
 def _refuse_unusable(task: TaskConfig, given: str | None) -> None:
     if task.data.hub and task.data.hub.unusable:
         layout = task.data.local.layout if task.data.local else ""
@@ -93,15 +132,16 @@ def _refuse_unusable(task: TaskConfig, given: str | None) -> None:
         )
 
 
-def parse_data_dirs(values: list[str] | None, known_tasks) -> dict[str, str]:
+def parse_data_dirs(values: list[str] | None, known_tasks, flag: str = "--data_dir",
+                    example: str = "TASK=DIR (or TASK=demo)") -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values or []:
         task, sep, folder = value.partition("=")
         if not sep or not task or not folder:
-            raise HarnessError(f"--data_dir {value!r}: expected TASK=DIR (or TASK=demo)")
+            raise HarnessError(f"{flag} {value!r}: expected {example}")
         if task not in known_tasks:
             from harness.taskfiles.index import suggest
 
-            raise HarnessError(f"--data_dir {value!r}: unknown task {task!r}{suggest(task, known_tasks)}")
+            raise HarnessError(f"{flag} {value!r}: unknown task {task!r}{suggest(task, known_tasks)}")
         out[task] = folder
     return out

@@ -123,9 +123,10 @@ def cache_root() -> Path:
 
 def demo_fingerprint() -> str:
     from harness.demo import training
+    from harness.demo.vl_checkpoints import VL_DEMO_RECIPE
 
     recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts(),
-                   training.LEARNING_RATE, training.EMBEDDING_NORM, sorted(training.PAIR_TRAINING)))
+                   training.LEARNING_RATE, training.EMBEDDING_NORM, sorted(training.PAIR_TRAINING), VL_DEMO_RECIPE))
     return hashlib.sha256(recipe.encode()).hexdigest()[:12]
 
 
@@ -151,8 +152,10 @@ def _build_variant(folder: Path, tokenizer, embeddings, variant: str) -> None:
 
 def ensure_demo_checkpoints(variant: str = "baseline", root: Path | None = None) -> dict[str, Path]:
     """Build the demo checkpoints once (atomically: built aside, then renamed into place) and
-    return the folders of one variant, by demo head name."""
+    return the folders of one variant, by demo head name. The vision-language demo checkpoints
+    are the same in every variant (intermediate training is a text-encoder recipe here)."""
     from harness.demo.training import aligned_embeddings
+    from harness.demo.vl_checkpoints import build_vl_demo, vl_demo_folders
 
     target = (root or cache_root()) / f"demo-{demo_fingerprint()}"
     if not (target / "complete").is_file():
@@ -163,10 +166,11 @@ def ensure_demo_checkpoints(variant: str = "baseline", root: Path | None = None)
             embeddings = aligned_embeddings(tokenizer, DEMO_CONFIG["hidden_size"], seed=0)
             for name in sorted(set(DEMO_VARIANTS.values())):
                 _build_variant(staging / name, tokenizer, embeddings, name)
+            build_vl_demo(staging)
             (staging / "complete").write_text("ok\n")
             if target.exists():
                 shutil.rmtree(target)
             os.replace(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return {name: target / variant / name for name in DEMO_HEADS}
+    return {**{name: target / variant / name for name in DEMO_HEADS}, **vl_demo_folders(target)}

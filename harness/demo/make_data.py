@@ -11,6 +11,7 @@ import random
 import sys
 from pathlib import Path
 
+from harness.demo import iglue_data
 from harness.demo.lexicon import ADJECTIVES, AND, ANTONYMS, COPULA, PLACES, SUBJECTS, VERBS
 
 OUT = Path(__file__).resolve().parent / "data"
@@ -173,6 +174,7 @@ MANIFEST = {
     "pawsx": ["de", "en", "es", "fr"],
     "tatoeba": ["de", "es", "fr"],
     "bucc2018": ["de", "fr"],
+    **iglue_data.MANIFEST,
 }
 
 
@@ -181,6 +183,7 @@ def main() -> None:
     make_pawsx(MANIFEST["pawsx"])
     make_tatoeba(MANIFEST["tatoeba"])
     make_bucc(MANIFEST["bucc2018"])
+    iglue_data.make_iglue(OUT)
     (OUT / "manifest.json").write_text(json.dumps(MANIFEST, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote demo sample sets under {OUT}", file=sys.stderr)
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from harness.data.sources import resolve_source
+from harness.data.images import TaskStopped
+from harness.data.sources import resolve_source, with_images
 from harness.errors import HarnessError
 from harness.evaluator.distributed import init_from_env
 from harness.evaluator.model_pool import ModelPool
@@ -34,6 +35,9 @@ class EvalRequest:
     languages: Sequence[str] | None = None
     model_args: ModelArgs = field(default_factory=ModelArgs)
     data_dirs: dict[str, str] = field(default_factory=dict)
+    image_dirs: dict[str, str] = field(default_factory=dict)  # multimodal tasks: TASK → folder of images
+    max_missing_images: float = 1.0  # percent of a language's examples; above it the task stops
+    num_workers: int | None = None  # DataLoader workers decoding images; None: 0 on CPU, up to 8 on CUDA
     output_path: Path | None = None
     batch_size: int | None = None  # None: automatic token budget
     device: str | None = None
@@ -98,7 +102,8 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     started = time.time()
     config = store.data["config"]
     config.setdefault("started_at", now())
-    runner = InferenceRunner(device, request.batch_size, request.model_args.autocast, progress=request.progress)
+    runner = InferenceRunner(device, request.batch_size, request.model_args.autocast, progress=request.progress,
+                             num_workers=default_workers(device) if request.num_workers is None else request.num_workers)
     pool = ModelPool(device)
     errors: dict[str, str] = {}
     for task in tasks:
@@ -111,7 +116,9 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     pool.release()
     config.update({
         "harness": harness_info(), "libraries": library_versions(), "device": device_info(device),
-        "runner": runner.describe(), "world_size": dist.world_size, "seed": request.seed, "data_dirs": dict(request.data_dirs),
+        "runner": runner.describe(), "world_size": dist.world_size, "seed": request.seed,
+        "data_dirs": dict(request.data_dirs),
+        **({"image_dirs": dict(request.image_dirs)} if request.image_dirs else {}),
         "checkpoints": {**config.get("checkpoints", {}), **pool.infos},
         "finished_at": now(), "duration_s": round(time.time() - started, 3),
     })
@@ -120,10 +127,20 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     return EvalOutcome(store, tasks, errors, index, dist.is_main)
 
 
+def default_workers(device) -> int:
+    """Image-decoding workers: on CPU they would compete with the model for the same cores."""
+    import os
+
+    if getattr(device, "type", str(device)) != "cuda":
+        return 0
+    return max(0, min(8, (os.cpu_count() or 1) - 1))
+
+
 def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,
               runner: InferenceRunner, pool: ModelPool, errors: dict[str, str]) -> None:
     kind = get_kind(task.kind)
-    source = resolve_source(task, request.data_dirs, demo=spec.demo)
+    source = with_images(resolve_source(task, request.data_dirs, demo=spec.demo), request.image_dirs,
+                         request.max_missing_images)
     langs = select_languages(task, request.languages, source.available_languages())
     if not langs:
         log.info("%s: no languages selected; skipped", task.task)
@@ -139,6 +156,15 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
     checkpoint = spec.checkpoint_for(task.task)
     loaded = pool.get(checkpoint, kind.model_role, args)
     meta = store.task_meta(task.task)
+    skip = getattr(kind, "skip_reason", None)
+    reason = skip(task, loaded) if skip else None
+    if reason:
+        # A model family that cannot do the task (a generative VLM on retrieval, say): recorded, not an error.
+        meta.update({"kind": task.kind, "checkpoint": checkpoint, "model_args": args_record, "skipped": reason})
+        store.save()
+        log.warning("%s: skipped: %s", task.task, reason)
+        return
+    meta.pop("skipped", None)
     meta.update({
         "kind": task.kind, "config_hash": task.config_hash, "config_file": str(task.source_file),
         "split": task.split, "source": source.describe(), "checkpoint": checkpoint, "model_args": args_record,
@@ -151,6 +177,9 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
             data = source.language_data(lang, kind.extra_splits, request.limit)
             predictions = kind.predict(task, data, loaded, runner)
             unit = kind.score(task, data, predictions)
+        except TaskStopped:
+            store.forget_unit(task.task, lang)
+            raise
         except HarnessError as err:
             errors[f"{task.task}/{lang}"] = str(err)
             store.forget_unit(task.task, lang)

@@ -8,7 +8,8 @@ or order (tests pin this).
 from __future__ import annotations
 
 import logging
-from typing import Callable, Mapping, Sequence
+import time
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -23,9 +24,17 @@ DEFAULT_MAX_EXAMPLES = {"cpu": 256, "cuda": 2048}
 Forward = Callable[[dict], "object"]
 
 
+class CollatedBatch(NamedTuple):
+    """What a collate function built in a DataLoader worker hands to :meth:`InferenceRunner.run_loader`."""
+
+    inputs: dict  # tensors for ``forward`` (moved to the device by the runner)
+    notes: list  # one dict per example (e.g. an unreadable image), returned beside the outputs
+    prep_s: float = 0.0  # seconds the worker spent decoding and preprocessing this batch
+
+
 class InferenceRunner:
     def __init__(self, device, batch_size: int | None = None, autocast: str = "none",
-                 max_tokens: int | None = None, progress: bool | None = None):
+                 max_tokens: int | None = None, progress: bool | None = None, num_workers: int = 0):
         import torch
 
         self.device = torch.device(device) if isinstance(device, str) else device
@@ -37,10 +46,14 @@ class InferenceRunner:
         if autocast != "none" and self.device.type != "cuda":
             log.warning("autocast=%s ignored on %s: mixed precision is used on CUDA only", autocast, self.device)
         self.progress = progress
+        self.num_workers = num_workers
+        # Where run_loader's time goes: waiting for workers' batches, in the model, and the
+        # workers' own decode + preprocess seconds (hidden behind the model when workers > 0).
+        self.timings = {"wait_s": 0.0, "model_s": 0.0, "prep_s": 0.0, "examples": 0}
 
     def describe(self) -> dict:
         return {"device": str(self.device), "batch_size": self.fixed or "auto", "max_tokens": self.max_tokens,
-                "autocast": self.autocast}
+                "autocast": self.autocast, "num_workers": self.num_workers}
 
     def _context(self):
         import contextlib
@@ -93,6 +106,67 @@ class InferenceRunner:
                     results[index] = out
         return results  # type: ignore[return-value]
 
+    def run_loader(self, dataset, costs: Sequence[int], collate: Callable[[list], CollatedBatch], forward: Forward,
+                   desc: str = "") -> tuple[list[np.ndarray], list[dict]]:
+        """Like :meth:`run`, for examples whose inputs a DataLoader's workers build (decoding and
+        preprocessing images there, in parallel with the model). ``costs`` are each example's
+        tokens (text plus image patches): batches are planned under the same token budget, and
+        halved on CUDA out-of-memory. Returns outputs and ``collate``'s notes in input order."""
+        import os
+
+        import torch
+        from torch.utils.data import DataLoader
+        from tqdm.auto import tqdm
+
+        if self.num_workers:  # forked workers tokenize too; the Rust pool must not be forked mid-use
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        results: list[np.ndarray | None] = [None] * len(costs)
+        notes: list[dict] = [{} for _ in costs]
+        batches = plan_batches(costs, self.max_tokens, self.max_examples)
+        bar = tqdm(total=len(costs), desc=desc, unit="ex", leave=False,
+                   disable=None if self.progress is None else not self.progress)
+        position = 0
+        with torch.inference_mode():
+            while position < len(batches):
+                loader = DataLoader(dataset, batch_sampler=batches[position:], collate_fn=collate,
+                                    num_workers=self.num_workers, pin_memory=self.device.type == "cuda")
+                try:
+                    waited = time.perf_counter()
+                    for batch, collated in zip(batches[position:], loader):
+                        started = time.perf_counter()
+                        output = self._forward_tensors(collated.inputs, forward)
+                        self._account(started - waited, time.perf_counter() - started, collated, len(batch))
+                        for row, index in enumerate(batch):
+                            results[index] = output[row]
+                            notes[index] = collated.notes[row]
+                        bar.update(len(batch))
+                        position += 1
+                        waited = time.perf_counter()
+                except torch.cuda.OutOfMemoryError:
+                    del loader
+                    batches = self._back_off(batches, position, costs)
+        bar.close()
+        return results, notes  # type: ignore[return-value]
+
+    def _account(self, wait_s: float, model_s: float, collated: CollatedBatch, count: int) -> None:
+        self.timings["wait_s"] += wait_s
+        self.timings["model_s"] += model_s
+        self.timings["prep_s"] += collated.prep_s
+        self.timings["examples"] += count
+
+    def _forward_tensors(self, inputs: Mapping, forward: Forward) -> np.ndarray:
+        import torch
+
+        tensors = {k: v.to(self.device, non_blocking=True) if isinstance(v, torch.Tensor) else v
+                   for k, v in inputs.items()}
+        with self._context():
+            output = forward(tensors)
+        if isinstance(output, (tuple, list)):
+            output = torch.stack([o.float() for o in output], dim=-1)
+        output = output.detach()
+        # Generated token ids stay integers; scores become float32 as in run().
+        return (output.float() if output.is_floating_point() else output).cpu().numpy()
+
     def _forward_batch(self, batch_features, forward: Forward, pad_values) -> np.ndarray:
         import torch
 
@@ -115,7 +189,8 @@ class InferenceRunner:
         remaining = [i for batch in batches[position:] for i in batch]
         longest = max(lengths[i] for i in batches[position])
         if self.max_tokens <= longest or len(batches[position]) == 1:
-            raise HarnessError(f"CUDA out of memory on a single example of {longest} tokens; lower max_length")
+            raise HarnessError(f"CUDA out of memory on a single example of {longest} tokens (text and image patches); "
+                               "lower max_length")
         self.max_tokens //= 2
         log.warning("CUDA out of memory: halving the batch token budget to %d and retrying", self.max_tokens)
         replanned = plan_batches([lengths[i] for i in remaining], self.max_tokens, self.max_examples)

@@ -14,6 +14,9 @@ _KINDS: dict[str, str] = {
     "pair_classification": "harness.kinds.pair_classification:PairClassification",
     "bitext_retrieval": "harness.kinds.bitext_retrieval:BitextRetrieval",
     "bitext_mining": "harness.kinds.bitext_mining:BitextMining",
+    "image_text_classification": "harness.kinds.image_text_classification:ImageTextClassification",
+    "visual_question_answering": "harness.kinds.visual_question_answering:VisualQuestionAnswering",
+    "image_text_retrieval": "harness.kinds.image_text_retrieval:ImageTextRetrieval",
 }
 _CACHE: dict[str, object] = {}
 

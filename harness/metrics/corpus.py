@@ -24,16 +24,21 @@ TESTS = ("mcnemar", "permutation", "randomization")
 @dataclass(frozen=True)
 class MetricSpec:
     name: str
-    reducer: str  # "mean" (of one statistic), "f1", "precision" or "recall" (from tp/fp/fn sums)
-    stat: str | None = None  # for "mean"
+    # "mean" (of one statistic), "ratio" (sum of ``stat`` over sum of ``per``: queries that are
+    # not one per example, e.g. image→text retrieval where several captions share an image),
+    # "f1", "precision" or "recall" (from tp/fp/fn sums)
+    reducer: str
+    stat: str | None = None  # for "mean" and "ratio"
     test: str = "mcnemar"
+    per: str | None = None  # for "ratio": the statistic counting each example's queries
 
     def to_dict(self) -> dict:
-        return {"reducer": self.reducer, "stat": self.stat, "test": self.test}
+        out = {"reducer": self.reducer, "stat": self.stat, "test": self.test}
+        return {**out, "per": self.per} if self.per else out
 
     @classmethod
     def from_dict(cls, name: str, data: Mapping) -> "MetricSpec":
-        return cls(name, data["reducer"], data.get("stat"), data.get("test", "mcnemar"))
+        return cls(name, data["reducer"], data.get("stat"), data.get("test", "mcnemar"), data.get("per"))
 
 
 def f1_from_counts(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -49,6 +54,9 @@ def reduce_stats(spec: MetricSpec, stats: Mapping[str, np.ndarray]) -> float:
     if spec.reducer == "mean":
         values = np.asarray(stats[spec.stat], dtype=np.float64)
         return float(values.mean() * 100.0) if values.size else 0.0
+    if spec.reducer == "ratio":
+        total = float(np.sum(stats[spec.per]))
+        return float(np.sum(stats[spec.stat]) / total * 100.0) if total else 0.0
     if spec.reducer in ("f1", "precision", "recall"):
         tp, fp, fn = (float(np.sum(stats[key])) for key in ("tp", "fp", "fn"))
         precision, recall, f1 = f1_from_counts(tp, fp, fn)
@@ -61,6 +69,11 @@ def reduce_batched(spec: MetricSpec, stats: Mapping[str, np.ndarray]) -> np.ndar
     if spec.reducer == "mean":
         values = np.asarray(stats[spec.stat], dtype=np.float64)
         return values.mean(axis=-1) * 100.0
+    if spec.reducer == "ratio":
+        hits = np.asarray(stats[spec.stat], dtype=np.float64).sum(axis=-1)
+        total = np.asarray(stats[spec.per], dtype=np.float64).sum(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total > 0, hits / total, 0.0) * 100.0
     tp, fp, fn = (np.asarray(stats[key], dtype=np.float64).sum(axis=-1) for key in ("tp", "fp", "fn"))
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
@@ -74,6 +87,8 @@ def stats_columns(rows: list[Mapping], keys) -> dict[str, np.ndarray]:
 
 
 def needed_stats(spec: MetricSpec) -> tuple[str, ...]:
+    if spec.reducer == "ratio":
+        return (spec.stat, spec.per)
     return (spec.stat,) if spec.reducer == "mean" else ("tp", "fp", "fn")
 
 

@@ -23,7 +23,9 @@ ROLE_CLASSES = {
 }
 # Roles whose loading is not one Auto class (vision-language families, say): role → "module:function"
 # with the signature of load_model.
-CUSTOM_LOADERS: dict[str, str] = {}
+CUSTOM_LOADERS: dict[str, str] = {
+    "vision_language": "harness.models.vision_language.loading:load_vision_language",
+}
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".msgpack", ".h5")
 
 

@@ -23,7 +23,41 @@ KEYS = {
 }
 # Settings that only some task kinds read (kept as strings in ModelArgs.extra; the kind that
 # reads one validates it). Add an entry here when a kind takes a new setting.
-EXTRA_KEYS: dict[str, str] = {}
+EXTRA_KEYS: dict[str, str] = {
+    # IGLUE (vision-language) settings, read by harness/kinds/image_*.py and visual_question_answering.py
+    "family": "vision-language family: classifier, dual_encoder or generative (default: from the config)",
+    "two_images": "MaRVL's image pair: separate (two images) or concat (side by side in one)",
+    "prompts": "a YAML file of per-task prompts ({task: {text: ..., choices: {...}}}) for generative models",
+    "max_new_tokens": "a positive integer: the longest generated answer (xGQA)",
+    "answer_vocabulary": "a JSON file of answers (list or answer→index) a VQA head's outputs are restricted to",
+}
+
+
+def _one_of(*allowed: str):
+    def check(key: str, value: Any) -> str:
+        if str(value) not in allowed:
+            raise HarnessError(f"--model_args {key}={value}: expected one of {', '.join(allowed)}")
+        return str(value)
+
+    return check
+
+
+def _existing_file(key: str, value: Any) -> str:
+    from pathlib import Path
+
+    if not Path(str(value)).expanduser().is_file():
+        raise HarnessError(f"--model_args {key}={value}: file not found")
+    return str(Path(str(value)).expanduser())
+
+
+# Checks for EXTRA_KEYS values, so a bad value fails once, at parsing, in one line.
+EXTRA_CHECKS: dict[str, Any] = {
+    "family": _one_of("classifier", "dual_encoder", "generative"),
+    "two_images": _one_of("separate", "concat"),
+    "max_new_tokens": lambda key, value: _int(key, str(value), 1),
+    "prompts": _existing_file,
+    "answer_vocabulary": _existing_file,
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +143,8 @@ def build_model_args(values: Mapping[str, Any], extra_keys: Mapping[str, str] | 
         elif key == "label_map":
             fields[key] = parse_label_map(value)
         elif key in extra_keys:
-            extra[key] = value
+            check = EXTRA_CHECKS.get(key)
+            extra[key] = check(key, value) if check else value
         else:
             allowed = sorted([*KEYS, *extra_keys])
             raise HarnessError(f"--model_args: unknown key {key!r}; expected one of {', '.join(allowed)}")

@@ -37,6 +37,7 @@ def task_summary(per_lang: Mapping[str, Mapping[str, float]], main_metric: Seque
     }
     if gap_language is not None:
         source = scores.get(gap_language)
+        summary["gap_language"] = gap_language
         summary[gap_language] = source
         summary["gap"] = source - summary["score"] if source is not None and summary["score"] is not None else None
     return summary
@@ -51,6 +52,10 @@ def group_summary(group: GroupConfig, results: Mapping[str, Mapping[str, Mapping
             meta = task_meta[name]
             tasks[name] = task_summary(results[name], meta["main_metric"], meta["languages"],
                                        group.exclude_languages, group.gap_language)
+            also = {metric: task_summary(results[name], [metric], meta["languages"], group.exclude_languages,
+                                         group.gap_language) for metric in group.report_metrics.get(name, ())}
+            if also:
+                tasks[name]["also"] = also
     missing_tasks = [name for name in group.tasks if name not in tasks or tasks[name]["score"] is None]
     present = {name: t["score"] for name, t in tasks.items() if t["score"] is not None}
     out = {
@@ -65,8 +70,12 @@ def group_summary(group: GroupConfig, results: Mapping[str, Mapping[str, Mapping
             for category, members in group.categories.items()
         }
     if group.gap_language is not None:
-        sources = [t[group.gap_language] for t in tasks.values() if t.get(group.gap_language) is not None]
-        gaps = [t["gap"] for t in tasks.values() if t.get("gap") is not None]
-        out[group.gap_language] = fmean(sources) if sources and not missing_tasks else None
-        out["gap"] = fmean(gaps) if gaps and not missing_tasks else None
+        # English and the gap over the same tasks: those with both an English and a target score
+        # (MaRVL has no English test; its English source, NLVR2, is another dataset).
+        with_gap = [name for name, t in tasks.items() if t.get("gap") is not None]
+        complete = bool(with_gap) and not missing_tasks
+        out[group.gap_language] = fmean(tasks[n][group.gap_language] for n in with_gap) if complete else None
+        out["gap"] = fmean(tasks[n]["gap"] for n in with_gap) if complete else None
+        out["gap_language"] = group.gap_language
+        out["gap_tasks"] = with_gap
     return out

@@ -10,7 +10,9 @@ from tabulate import tabulate
 def _fmt(value) -> str:
     if value is None:
         return "–"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{0.0 if abs(value) < 0.005 else value:.2f}"  # no "-0.00" from rounding noise in gaps
+    return str(value)
 
 
 def results_table(data: Mapping) -> str:
@@ -28,24 +30,34 @@ def results_table(data: Mapping) -> str:
     return table + _groups_table(data.get("groups", {}))
 
 
+def _task_note(summary: Mapping) -> str:
+    """English (or whichever source language) and the gap beside a task's target mean."""
+    extra = ""
+    if "gap" in summary:
+        source = summary.get("gap_language")
+        extra = (f"{source}={_fmt(summary.get(source))} " if source else "") + f"gap={_fmt(summary['gap'])}"
+    if summary.get("missing_languages"):
+        extra += f" ({len(summary['languages'])} of {len(summary['languages']) + len(summary['missing_languages'])} languages)"
+    return extra.strip()
+
+
 def _groups_table(groups: Mapping) -> str:
     if not groups:
         return ""
     rows = []
     for name, group in groups.items():
         for task, summary in group.get("tasks", {}).items():
-            extra = ""
-            if "gap" in summary:
-                extra = f"gap={_fmt(summary['gap'])}"
-            if summary.get("missing_languages"):
-                extra += f" ({len(summary['languages'])} of {len(summary['languages']) + len(summary['missing_languages'])} languages)"
-            rows.append([name, task, summary["metric"], _fmt(summary["score"]), extra.strip()])
+            rows.append([name, task, summary["metric"], _fmt(summary["score"]), _task_note(summary)])
+            for metric, also in summary.get("also", {}).items():
+                rows.append([name, f"{task} [{metric}]", metric, _fmt(also["score"]), _task_note(also)])
         for category, score in group.get("categories", {}).items():
             rows.append([name, f"[{category}]", "mean of tasks", _fmt(score), ""])
         note = "" if group.get("complete") else "incomplete: " + (
             f"missing {', '.join(group['missing_tasks'])}" if group.get("missing_tasks") else "language subset")
         if "gap" in group:
-            note = f"gap={_fmt(group['gap'])} " + note
+            source = group.get("gap_language")
+            shown = f"{source}={_fmt(group.get(source))} " if source else ""
+            note = f"{shown}gap={_fmt(group['gap'])} " + note
         rows.append([name, "[overall]", "mean of tasks", _fmt(group.get("score")), note.strip()])
     return "\n\n" + tabulate(rows, headers=["group", "task", "averaged", "score", "notes"], tablefmt="github",
                              disable_numparse=True)

@@ -36,8 +36,9 @@ GROUP_KEYS = {
     "categories": "a mapping from category name to a list of task names",
     "exclude_languages": "a list of languages left out of the averages (reported beside them)",
     "gap_language": "the source language whose score minus the target mean is the transfer gap",
+    "report_metrics": "a mapping from task to further metrics averaged and reported beside its headline",
 }
-HUB_KEYS = {"path", "config", "splits", "filter", "fields", "revision", "unusable"}
+HUB_KEYS = {"path", "config", "splits", "filter", "fields", "revision", "unusable", "images"}
 LOCAL_KEYS = {"format", "layout", "files"}
 DATA_KEYS = {"hub", "local", "demo"}
 
@@ -51,6 +52,7 @@ class HubSource:
     fields: Mapping[str, str]
     revision: str | None = None
     unusable: str | None = None  # why this hub copy cannot give the official number
+    images: tuple[str, ...] = ()  # names (keys of fields) whose columns hold embedded images
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class GroupConfig:
     categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     exclude_languages: tuple[str, ...] = ()
     gap_language: str | None = None
+    report_metrics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _fail(path: Path, key: str, expected: str, got: Any) -> HarnessError:
@@ -180,7 +183,17 @@ def _hub(path: Path, data: Any) -> HubSource | None:
         fields=_str_map(path, data, "fields"),
         revision=_str(path, data, "revision"),
         unusable=_str(path, data, "unusable"),
+        images=_hub_images(path, data),
     )
+
+
+def _hub_images(path: Path, data: Mapping) -> tuple[str, ...]:
+    names = _str_list(path, data, "images")
+    fields = data.get("fields") or {}
+    for name in names:
+        if name not in fields:
+            raise _fail(path, "data.hub.images", f"names among data.hub.fields ({', '.join(fields)})", name)
+    return names
 
 
 def _local(path: Path, data: Any) -> LocalSource | None:
@@ -282,4 +295,17 @@ def group_from_dict(path: Path, data: dict) -> GroupConfig:
         categories=categories,
         exclude_languages=_str_list(path, data, "exclude_languages"),
         gap_language=_str(path, data, "gap_language"),
+        report_metrics=_report_metrics(path, data, tasks),
     )
+
+
+def _report_metrics(path: Path, data: Mapping, tasks: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    raw = data.get("report_metrics", {}) or {}
+    if not isinstance(raw, dict):
+        raise _fail(path, "report_metrics", "a mapping from task to a list of metric names", raw)
+    out = {}
+    for task, metrics in raw.items():
+        if task not in tasks:
+            raise _fail(path, f"report_metrics.{task}", f"a task of the group ({', '.join(tasks)})", task)
+        out[str(task)] = _str_list(path, {"metrics": metrics}, "metrics")
+    return out

@@ -16,6 +16,11 @@ _READERS: dict[str, str] = {
     "pawsx_tsv": "harness.data.readers.pawsx:read_pawsx_tsv",
     "tatoeba_txt": "harness.data.readers.tatoeba:read_tatoeba_txt",
     "bucc_txt": "harness.data.readers.bucc:read_bucc_txt",
+    "xvnli_jsonl": "harness.data.readers.iglue:read_xvnli_jsonl",
+    "xgqa_json": "harness.data.readers.iglue:read_xgqa_json",
+    "marvl_jsonl": "harness.data.readers.iglue:read_marvl_jsonl",
+    "xflickrco_jsonl": "harness.data.readers.iglue:read_xflickrco_jsonl",
+    "wit_jsonl": "harness.data.readers.iglue:read_wit_jsonl",
 }
 
 

@@ -1,0 +1,195 @@
+"""Where a multimodal task's images come from: a folder given with ``--image_dir``, or bytes
+embedded in a hub dataset's parquet files.
+
+Rows name their images by the file name the annotation implies (``images``: one or two names;
+``image_hints``: folder names that tell same-named files apart, e.g. MaRVL's language and
+concept). A folder is indexed once per process, so an image is found anywhere below it. An
+image that cannot be found or decoded is never dropped: the task kinds count it, list it and
+score its example as wrong; above ``max_missing_percent`` the task stops.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import unquote
+
+from harness.errors import HarnessError
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+DEFAULT_MAX_MISSING_PERCENT = 1.0
+
+
+class TaskStopped(HarnessError):
+    """Raised when a task cannot go on (too many images missing): the task stops, the run continues."""
+
+
+@dataclass
+class FolderIndex:
+    """Every file below ``root``, by name and by lower-cased stem (for images saved under
+    another extension, e.g. WIT's .svg/.tif files converted to .png)."""
+
+    root: Path
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+    by_stem: dict[str, list[str]] = field(default_factory=dict)
+    count: int = 0
+
+    @classmethod
+    def build(cls, root: Path) -> "FolderIndex":
+        index = cls(root)
+        for folder, _dirs, files in os.walk(root, followlinks=True):
+            relative = os.path.relpath(folder, root)
+            for name in files:
+                path = name if relative == "." else os.path.join(relative, name)
+                index.by_name.setdefault(name, []).append(path)
+                stem, suffix = os.path.splitext(name)
+                if suffix.lower() in IMAGE_SUFFIXES:
+                    index.by_stem.setdefault(unquote(stem).lower(), []).append(path)
+                index.count += 1
+        for table in (index.by_name, index.by_stem):
+            for paths in table.values():
+                paths.sort()
+        return index
+
+    def candidates(self, name: str) -> list[str]:
+        for key in dict.fromkeys([name, unquote(name)]):
+            if key in self.by_name:
+                return self.by_name[key]
+        stem = os.path.splitext(unquote(name))[0].lower()
+        return self.by_stem.get(stem, [])
+
+
+_INDEXES: dict[str, FolderIndex] = {}
+
+
+def folder_index(root: Path) -> FolderIndex:
+    key = str(root.resolve())
+    if key not in _INDEXES:
+        index = FolderIndex.build(Path(key))
+        log.info("indexed %d files under %s", index.count, key)
+        _INDEXES[key] = index
+    return _INDEXES[key]
+
+
+def pick_by_hints(paths: Sequence[str], hints: Iterable[str]) -> str:
+    """Among same-named files, the one whose folders name most of the hints (first on ties)."""
+    if len(paths) == 1:
+        return paths[0]
+    wanted = {h.lower() for h in hints if h}
+    return max(paths, key=lambda p: len(wanted & {part.lower() for part in Path(p).parts[:-1]}))
+
+
+def decode_image(payload: Any):
+    """An RGB PIL image from a path, bytes, a hub ``{"bytes", "path"}`` dict or a PIL image."""
+    from PIL import Image
+
+    if isinstance(payload, Image.Image):
+        return payload.convert("RGB")
+    if isinstance(payload, Mapping):
+        payload = payload.get("bytes") or payload.get("path")
+    if isinstance(payload, (bytes, bytearray)):
+        payload = io.BytesIO(payload)
+    with Image.open(payload) as image:
+        return image.convert("RGB")
+
+
+class ImageStore:
+    """Locates and decodes a row's images; picklable, so DataLoader workers can use it."""
+
+    where: str = ""
+    max_missing_percent: float = DEFAULT_MAX_MISSING_PERCENT
+
+    def locate(self, row: Mapping) -> list[Any] | None:
+        """One payload per image of the row (a path, bytes…), or None if any is not there."""
+        raise NotImplementedError
+
+    def load(self, payload: Any):
+        """The decoded RGB image, or None when the file is unreadable."""
+        try:
+            return decode_image(payload)
+        except Exception as err:  # PIL raises many types for one cause: not an image it can read
+            log.debug("cannot decode image %s: %s", str(payload)[:120], err)
+            return None
+
+
+class FolderImages(ImageStore):
+    def __init__(self, root: Path, max_missing_percent: float = DEFAULT_MAX_MISSING_PERCENT, flag: str = ""):
+        self.root = Path(root)
+        self.index = folder_index(self.root)
+        self.where = f"by file name anywhere under {self.root} ({self.index.count} files indexed{flag})"
+        self.max_missing_percent = max_missing_percent
+
+    def locate(self, row: Mapping) -> list[Any] | None:
+        found = []
+        for name in row["images"]:
+            paths = self.index.candidates(str(name))
+            if not paths:
+                return None
+            found.append(self.index.root / pick_by_hints(paths, row.get("image_hints", ())))
+        return found
+
+
+class EmbeddedImages(ImageStore):
+    def __init__(self, payloads: Mapping[str, Any], where: str,
+                 max_missing_percent: float = DEFAULT_MAX_MISSING_PERCENT):
+        self.payloads = dict(payloads)
+        self.where = where
+        self.max_missing_percent = max_missing_percent
+
+    def locate(self, row: Mapping) -> list[Any] | None:
+        found = [self.payloads.get(key) for key in row["images"]]
+        return None if any(p is None for p in found) else found
+
+
+class NoImageFolder(ImageStore):
+    """Rows name image files but no --image_dir was given: fail on first use, in one line."""
+
+    def __init__(self, task: str, layout: str):
+        self.task = task
+        self.layout = layout
+
+    def locate(self, row: Mapping) -> list[Any] | None:
+        raise TaskStopped(f"{self.task}: its annotations name image files ({self.layout}); pass --image_dir "
+                          f"{self.task}=DIR with the images anywhere below DIR")
+
+
+def detach_images(rows: list[dict], fields: Sequence[str], where: str,
+                  max_missing_percent: float = DEFAULT_MAX_MISSING_PERCENT) -> tuple[list[dict], EmbeddedImages]:
+    """Move embedded image payloads out of hub rows into a store; rows keep ``images`` keys, so
+    the data fingerprint stays a hash of text."""
+    payloads: dict[str, Any] = {}
+    out = []
+    for n, row in enumerate(rows):
+        row = dict(row)
+        keys = []
+        for name in fields:
+            value = row.pop(name, None)
+            key = f"{n}:{name}"
+            if _has_payload(value):
+                payloads[key] = value
+            keys.append(key)
+        row["images"] = keys
+        out.append(row)
+    return out, EmbeddedImages(payloads, where, max_missing_percent)
+
+
+def _has_payload(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return bool(value.get("bytes") or value.get("path"))
+    return value is not None and value != b""
+
+
+def parse_image_dirs(values: list[str] | None, known_tasks) -> dict[str, str]:
+    from harness.data.sources import parse_data_dirs
+
+    dirs = parse_data_dirs(values, known_tasks, flag="--image_dir", example="TASK=DIR")
+    for task, folder in dirs.items():
+        if not Path(folder).expanduser().is_dir():
+            raise HarnessError(f"--image_dir {task}={folder}: not a folder")
+    return dirs

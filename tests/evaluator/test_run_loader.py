@@ -1,0 +1,59 @@
+import pytest
+import torch
+
+from harness.errors import HarnessError
+from harness.evaluator.runner import CollatedBatch, InferenceRunner
+
+
+class Numbers:
+    """A dataset whose item i is the number i (what a worker would decode)."""
+
+    def __len__(self):
+        return 12
+
+    def __getitem__(self, i):
+        return i
+
+
+def collate(items):
+    return CollatedBatch({"x": torch.tensor(items, dtype=torch.float32)}, [{"item": i} for i in items], 0.01)
+
+
+def test_outputs_and_notes_come_back_in_input_order_with_workers():
+    runner = InferenceRunner(torch.device("cpu"), max_tokens=40, num_workers=2, progress=False)
+    costs = [10 + (i % 3) for i in range(12)]  # plan_batches reorders by cost
+    outputs, notes = runner.run_loader(Numbers(), costs, collate, lambda batch: batch["x"] * 2)
+    assert [float(o) for o in outputs] == [2.0 * i for i in range(12)]
+    assert [n["item"] for n in notes] == list(range(12))
+    assert runner.timings["examples"] == 12 and runner.timings["prep_s"] > 0
+
+
+def test_out_of_memory_halves_the_budget_and_retries_the_rest():
+    runner = InferenceRunner(torch.device("cpu"), max_tokens=120, progress=False)
+    sizes = []
+
+    def forward(batch):
+        sizes.append(len(batch["x"]))
+        if len(batch["x"]) > 3:
+            raise torch.cuda.OutOfMemoryError("simulated")
+        return batch["x"] + 1
+
+    outputs, _ = runner.run_loader(Numbers(), [10] * 12, collate, forward)
+    assert [float(o) for o in outputs] == [i + 1.0 for i in range(12)]
+    assert runner.max_tokens == 30 and max(sizes[-4:]) <= 3
+
+
+def test_out_of_memory_at_a_fixed_batch_size_is_a_one_line_error():
+    runner = InferenceRunner(torch.device("cpu"), batch_size=4, progress=False)
+
+    def forward(batch):
+        raise torch.cuda.OutOfMemoryError("simulated")
+
+    with pytest.raises(HarnessError, match="--batch_size 4"):
+        runner.run_loader(Numbers(), [10] * 12, collate, forward)
+
+
+def test_integer_outputs_keep_their_dtype():
+    runner = InferenceRunner(torch.device("cpu"), progress=False)
+    outputs, _ = runner.run_loader(Numbers(), [1] * 12, collate, lambda batch: batch["x"].long().unsqueeze(1))
+    assert outputs[5].dtype.kind == "i" and outputs[5].tolist() == [5]
