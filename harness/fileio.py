@@ -73,3 +73,26 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
     except FileNotFoundError:
         raise HarnessError(f"{path}: file not found") from None
     return rows
+
+
+def build_directory_once(target: str | os.PathLike, build) -> Path:
+    """``target``, built by ``build(staging_folder)`` unless a complete copy is already there.
+
+    The folder is built aside and renamed into place with a ``complete`` marker, so an
+    interrupted build never leaves a half-made folder that a later run would trust."""
+    import shutil
+
+    target = Path(target)
+    if (target / "complete").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        build(staging)
+        (staging / "complete").write_text("ok\n")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

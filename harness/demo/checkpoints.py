@@ -10,13 +10,12 @@ from __future__ import annotations
 import collections
 import hashlib
 import os
-import shutil
 import string
-import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from harness import __version__
+from harness.fileio import build_directory_once
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 DEMO_CONFIG = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128,
@@ -157,20 +156,12 @@ def ensure_demo_checkpoints(variant: str = "baseline", root: Path | None = None)
     from harness.demo.training import aligned_embeddings
     from harness.demo.vl_checkpoints import build_vl_demo, vl_demo_folders
 
-    target = (root or cache_root()) / f"demo-{demo_fingerprint()}"
-    if not (target / "complete").is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=target.parent))
-        try:
-            tokenizer = build_tokenizer(demo_texts())
-            embeddings = aligned_embeddings(tokenizer, DEMO_CONFIG["hidden_size"], seed=0)
-            for name in sorted(set(DEMO_VARIANTS.values())):
-                _build_variant(staging / name, tokenizer, embeddings, name)
-            build_vl_demo(staging)
-            (staging / "complete").write_text("ok\n")
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    def build(staging: Path) -> None:
+        tokenizer = build_tokenizer(demo_texts())
+        embeddings = aligned_embeddings(tokenizer, DEMO_CONFIG["hidden_size"], seed=0)
+        for name in sorted(set(DEMO_VARIANTS.values())):
+            _build_variant(staging / name, tokenizer, embeddings, name)
+        build_vl_demo(staging)
+
+    target = build_directory_once((root or cache_root()) / f"demo-{demo_fingerprint()}", build)
     return {**{name: target / variant / name for name in DEMO_HEADS}, **vl_demo_folders(target)}

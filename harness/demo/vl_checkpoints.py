@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from harness import __version__
+from harness.fileio import build_directory_once
 from harness.demo.checkpoints import build_tokenizer, cache_root
 
 IMAGE_TOKEN = "<image>"
@@ -191,19 +189,10 @@ def ensure_demo_images(root: Path | None = None) -> Path:
     manifest_path = DEMO_DATA_DIR / "iglue_images.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     digest = hashlib.sha256(repr((__version__, manifest)).encode()).hexdigest()[:12]
-    target = (root or cache_root()) / f"demo-images-{digest}"
-    if (target / "complete").is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".demo-images-", dir=target.parent))
-    try:
+
+    def draw(staging: Path) -> None:
         for task, files in manifest.items():
             for name, (colour, shape) in files.items():
                 write_image(staging / task / name, draw_shape(colour, shape))
-        (staging / "complete").write_text("ok\n")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+    return build_directory_once((root or cache_root()) / f"demo-images-{digest}", draw)
