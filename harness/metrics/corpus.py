@@ -24,16 +24,21 @@ TESTS = ("mcnemar", "permutation", "randomization")
 @dataclass(frozen=True)
 class MetricSpec:
     name: str
-    reducer: str  # "mean" (of one statistic), "f1", "precision" or "recall" (from tp/fp/fn sums)
-    stat: str | None = None  # for "mean"
+    reducer: str  # "mean" (of one statistic), "f1", "precision" or "recall" (from tp/fp/fn sums),
+    # or "ratio" (sum of ``stat`` over sum of ``denominator``, e.g. token accuracy over sentences)
+    stat: str | None = None  # for "mean" and "ratio"
     test: str = "mcnemar"
+    denominator: str | None = None  # for "ratio"
 
     def to_dict(self) -> dict:
-        return {"reducer": self.reducer, "stat": self.stat, "test": self.test}
+        out = {"reducer": self.reducer, "stat": self.stat, "test": self.test}
+        if self.denominator is not None:
+            out["denominator"] = self.denominator
+        return out
 
     @classmethod
     def from_dict(cls, name: str, data: Mapping) -> "MetricSpec":
-        return cls(name, data["reducer"], data.get("stat"), data.get("test", "mcnemar"))
+        return cls(name, data["reducer"], data.get("stat"), data.get("test", "mcnemar"), data.get("denominator"))
 
 
 def f1_from_counts(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -49,6 +54,9 @@ def reduce_stats(spec: MetricSpec, stats: Mapping[str, np.ndarray]) -> float:
     if spec.reducer == "mean":
         values = np.asarray(stats[spec.stat], dtype=np.float64)
         return float(values.mean() * 100.0) if values.size else 0.0
+    if spec.reducer == "ratio":
+        numerator, denominator = (float(np.sum(stats[key])) for key in (spec.stat, spec.denominator))
+        return numerator / denominator * 100.0 if denominator > 0 else 0.0
     if spec.reducer in ("f1", "precision", "recall"):
         tp, fp, fn = (float(np.sum(stats[key])) for key in ("tp", "fp", "fn"))
         precision, recall, f1 = f1_from_counts(tp, fp, fn)
@@ -61,6 +69,13 @@ def reduce_batched(spec: MetricSpec, stats: Mapping[str, np.ndarray]) -> np.ndar
     if spec.reducer == "mean":
         values = np.asarray(stats[spec.stat], dtype=np.float64)
         return values.mean(axis=-1) * 100.0
+    if spec.reducer == "ratio":
+        numerator, denominator = (np.asarray(stats[key], dtype=np.float64).sum(axis=-1)
+                                  for key in (spec.stat, spec.denominator))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(denominator > 0, numerator / denominator, 0.0) * 100.0
+    if spec.reducer not in ("f1", "precision", "recall"):
+        raise HarnessError(f"metric {spec.name}: unknown reducer {spec.reducer!r}")
     tp, fp, fn = (np.asarray(stats[key], dtype=np.float64).sum(axis=-1) for key in ("tp", "fp", "fn"))
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
@@ -74,7 +89,11 @@ def stats_columns(rows: list[Mapping], keys) -> dict[str, np.ndarray]:
 
 
 def needed_stats(spec: MetricSpec) -> tuple[str, ...]:
-    return (spec.stat,) if spec.reducer == "mean" else ("tp", "fp", "fn")
+    if spec.reducer == "mean":
+        return (spec.stat,)
+    if spec.reducer == "ratio":
+        return (spec.stat, spec.denominator)
+    return ("tp", "fp", "fn")
 
 
 def score_metrics(specs: Mapping[str, MetricSpec], rows: list[Mapping]) -> dict[str, float]:
