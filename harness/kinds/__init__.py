@@ -14,6 +14,8 @@ _KINDS: dict[str, str] = {
     "pair_classification": "harness.kinds.pair_classification:PairClassification",
     "bitext_retrieval": "harness.kinds.bitext_retrieval:BitextRetrieval",
     "bitext_mining": "harness.kinds.bitext_mining:BitextMining",
+    "token_tagging": "harness.kinds.token_tagging:TokenTagging",
+    "extractive_qa": "harness.kinds.extractive_qa:ExtractiveQA",
 }
 _CACHE: dict[str, object] = {}
 

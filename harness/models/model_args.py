@@ -22,7 +22,13 @@ KEYS = {
 }
 # Settings that only some task kinds read (kept as strings in ModelArgs.extra; the kind that
 # reads one validates it). Add an entry here when a kind takes a new setting.
-EXTRA_KEYS: dict[str, str] = {}
+EXTRA_KEYS: dict[str, str] = {
+    # extractive QA (harness/kinds/extractive_qa.py); defaults in the task files' options
+    "doc_stride": "QA: tokens between the starts of consecutive context windows (XTREME: 128)",
+    "n_best": "QA: start and end candidates kept per window (XTREME: 20)",
+    "max_answer_length": "QA: longest answer in tokens (XTREME: 30)",
+    "max_query_length": "QA: question tokens kept (XTREME: 64)",
+}
 
 
 @dataclass(frozen=True)

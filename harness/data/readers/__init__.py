@@ -16,6 +16,10 @@ _READERS: dict[str, str] = {
     "pawsx_tsv": "harness.data.readers.pawsx:read_pawsx_tsv",
     "tatoeba_txt": "harness.data.readers.tatoeba:read_tatoeba_txt",
     "bucc_txt": "harness.data.readers.bucc:read_bucc_txt",
+    "panx_tsv": "harness.data.readers.panx:read_panx_tsv",
+    "ud_conllu": "harness.data.readers.conllu:read_ud_conllu",
+    "squad_json": "harness.data.readers.squad:read_squad_json",
+    "tydiqa_goldp_json": "harness.data.readers.squad:read_tydiqa_goldp",
 }
 
 
