@@ -104,6 +104,13 @@ DEMO_HEADS: Mapping[str, tuple[str, list[str] | None]] = {
     "encoder": ("encoder", None),
     "xnli": ("sequence_classification", ["entailment", "neutral", "contradiction"]),
     "pawsx": ("sequence_classification", ["not_paraphrase", "paraphrase"]),
+    "udpos": ("token_classification", ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART",
+                                       "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"]),
+    "panx": ("token_classification", ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]),
+    "xquad": ("question_answering", None),
+    "mlqa": ("question_answering", None),
+    "mlqa_gxlt": ("question_answering", None),
+    "tydiqa": ("question_answering", None),
 }
 
 

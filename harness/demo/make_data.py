@@ -169,6 +169,12 @@ MANIFEST = {
     "pawsx": ["de", "en", "es", "fr"],
     "tatoeba": ["de", "es", "fr"],
     "bucc2018": ["de", "fr"],
+    "udpos": ["de", "en", "es", "fr"],
+    "panx": ["de", "en", "es", "fr"],
+    "xquad": ["de", "en", "es"],
+    # MLQA in-language units, and the G-XLT pairs <context>-<question> of the mlqa_gxlt task
+    "mlqa": ["de", "en", "es", "de-en", "de-es", "en-de", "en-es", "es-de", "es-en"],
+    "tydiqa": ["en"],
 }
 
 
@@ -177,6 +183,13 @@ def main() -> None:
     make_pawsx(MANIFEST["pawsx"])
     make_tatoeba(MANIFEST["tatoeba"])
     make_bucc(MANIFEST["bucc2018"])
+    from harness.demo import make_structured
+
+    make_structured.make_udpos(OUT, MANIFEST["udpos"])
+    make_structured.make_panx(OUT, MANIFEST["panx"])
+    make_structured.make_xquad(OUT, MANIFEST["xquad"])
+    make_structured.make_mlqa(OUT, MANIFEST["mlqa"])
+    make_structured.make_tydiqa(OUT, MANIFEST["tydiqa"])
     (OUT / "manifest.json").write_text(json.dumps(MANIFEST, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote demo sample sets under {OUT}", file=sys.stderr)
 
