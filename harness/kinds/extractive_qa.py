@@ -21,7 +21,7 @@ from pathlib import Path
 from harness.data.records import LanguageData
 from harness.errors import HarnessError
 from harness.evaluator.qa_windows import build_qa_inputs
-from harness.kinds.answer_spans import best_answer_span
+from harness.kinds.answer_spans import answer_spans
 from harness.kinds.base import Predictions, TaskKind
 from harness.kinds.pair_classification import effective_max_length
 from harness.metrics.corpus import MetricSpec
@@ -78,20 +78,18 @@ class ExtractiveQA(TaskKind):
 
         pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
         logits = runner.run(inputs.features, forward, pad, desc=f"{task.task}/{data.lang}", per_token=True)
-        by_example: list[list[int]] = [[] for _ in rows]
-        for k, window in enumerate(inputs.windows):
-            by_example[window.example].append(k)
+        spans = answer_spans(logits, inputs.windows, len(rows), settings["n_best"], settings["max_answer_length"])
+        counts = [0] * len(rows)
+        for window in inputs.windows:
+            counts[window.example] += 1
         values, details = [], []
-        for row, members in zip(rows, by_example):
-            span = best_answer_span([logits[k] for k in members], [inputs.windows[k] for k in members],
-                                    settings["n_best"], settings["max_answer_length"])
+        for row, span, count in zip(rows, spans, counts):
             if span is None:
                 values.append("")
-                details.append({"span": None, "score": None, "windows": len(members)})
+                details.append({"span": None, "score": None, "windows": count})
                 continue
             values.append(row["context"][span.start_char:span.end_char])
-            details.append({"span": [span.start_char, span.end_char], "score": round(span.score, 6),
-                            "windows": len(members)})
+            details.append({"span": [span.start_char, span.end_char], "score": round(span.score, 6), "windows": count})
         info = {**settings, "max_length": max_length, "windows": len(inputs.windows)}
         return Predictions(values, details, info=info)
 

@@ -47,9 +47,15 @@ class TokenTagging(TaskKind):
         pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
         logits = runner.run(inputs.features, lambda batch: loaded.model(**batch).logits, pad,
                             desc=f"{task.task}/{data.lang}", per_token=True)
-        values = []
-        for word_positions in inputs.positions:
-            values.append([tag_of_used[int(np.argmax(logits[w][p][used]))] for w, p in word_positions])
+        values = [[] for _ in inputs.positions]
+        if logits:
+            # one gather and one argmax over every word's first sub-token, all windows at once
+            starts = np.cumsum([0] + [len(window) for window in logits])
+            index = [starts[w] + p for positions in inputs.positions for w, p in positions]
+            choices = np.concatenate(logits)[:, used][index].argmax(axis=1)
+            ends = np.cumsum([len(positions) for positions in inputs.positions])
+            values = [[tag_of_used[c] for c in choices[end - len(positions):end]]
+                      for positions, end in zip(inputs.positions, ends)]
         info = {"max_length": max_length, "windows": len(inputs.features), "split_sentences": inputs.split_sentences}
         return Predictions(values, info=info)
 

@@ -55,3 +55,43 @@ def test_ties_go_to_the_earlier_window():
     span = best_answer_span([same, same], [a, b], n_best=20, max_answer_length=30)
     assert span.start_char == 0
     assert best_answer_span([logits([0] * 9, [0] * 9)], [window(first=-1, last=-2)], 20, 30) is None
+
+
+def naive_answer(windows_logits, windows, n_best, max_answer_length):
+    """XTREME's loop, written plainly: candidates in window, start-rank, end-rank order; the first
+    of the highest score wins."""
+    best = None
+    for k, (lg, w) in enumerate(zip(windows_logits, windows)):
+        start, end = [float(x) for x in lg[:, 0]], [float(x) for x in lg[:, 1]]
+        for i in sorted(range(len(start)), key=lambda p: start[p], reverse=True)[:n_best]:
+            for j in sorted(range(len(end)), key=lambda p: end[p], reverse=True)[:n_best]:
+                if not (w.context_first <= i <= w.context_last and w.context_first <= j <= w.context_last):
+                    continue
+                if not w.max_context[i - w.context_first] or j < i or j - i + 1 > max_answer_length:
+                    continue
+                if best is None or start[i] + end[j] > best[0]:
+                    best = (start[i] + end[j], k, i, j)
+    return best
+
+
+def test_batched_search_equals_the_plain_loop_on_random_windows():
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        windows, all_logits = [], []
+        for _ in range(rng.integers(1, 4)):
+            length = int(rng.integers(4, 30))
+            first = int(rng.integers(1, length - 1))
+            last = int(rng.integers(first, length - 1))
+            mask = rng.random(last - first + 1) < 0.8
+            windows.append(window(first, last, mask.tolist(), length))
+            # rounded logits make ties common, which pins the tie-breaking order
+            all_logits.append(np.round(rng.standard_normal((length, 2)), 1).astype(np.float32))
+        n_best, max_len = int(rng.integers(1, 8)), int(rng.integers(1, 6))
+        expected = naive_answer(all_logits, windows, n_best, max_len)
+        span = best_answer_span(all_logits, windows, n_best, max_len)
+        if expected is None:
+            assert span is None
+        else:
+            _, k, i, j = expected
+            assert (span.start_char, span.end_char) == (windows[k].offsets[i][0], windows[k].offsets[j][1])
+            assert span.score == expected[0]

@@ -105,3 +105,17 @@ def test_missing_answers_count_as_wrong_and_are_reported(xquad, tmp_path):
     round_trip.write_text(kind.format_submission(data, Predictions(["x"] * 9)))
     assert kind.read_submission(round_trip, task, data).values == ["x"] * 9
     assert np.isclose(kind.score(task, data, kind.read_submission(round_trip, task, data)).metrics["f1"], 0.0)
+
+
+def test_real_xquad_questions_in_every_language_get_exact_context_spans(shared_data, tiny_models):
+    task = TaskIndex.load().tasks["xquad"]
+    source = resolve_source(task, {"xquad": str(shared_data / "xquad")})
+    loaded = load_model(str(tiny_models("question_answering", seed=2)), "question_answering", ModelArgs(),
+                        torch.device("cpu"))
+    kind = get_kind("extractive_qa")
+    for lang in task.languages:
+        data = source.language_data(lang, limit=2)
+        predictions = kind.predict(task, data, loaded, InferenceRunner("cpu", progress=False))
+        for row, answer, detail in zip(data.rows, predictions.values, predictions.details):
+            assert answer and answer == row["context"][detail["span"][0]:detail["span"][1]], lang
+        assert kind.score(task, data, predictions).n == 2

@@ -44,7 +44,7 @@ def read_squad_file(path: Path, keep: Callable[[str], bool] = lambda qid: True) 
                     answers = [{"text": ans["text"], "answer_start": int(ans["answer_start"])} for ans in qa["answers"]]
                     rows.append({"id": qid, "title": article.get("title", ""), "context": context,
                                  "question": qa["question"], "answers": answers})
-        except (KeyError, TypeError, ValueError) as err:
+        except (AttributeError, KeyError, TypeError, ValueError) as err:
             raise _shape_error(path, f"article {a}: {type(err).__name__} {err}") from None
     return rows
 
