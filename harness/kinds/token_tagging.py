@@ -34,7 +34,7 @@ class TokenTagging(TaskKind):
         "f1": MetricSpec("f1", "f1", None, "randomization"),
         "precision": MetricSpec("precision", "precision", None, "randomization"),
         "recall": MetricSpec("recall", "recall", None, "randomization"),
-        "accuracy": MetricSpec("accuracy", "ratio", "correct", "randomization", denominator="tokens"),
+        "accuracy": MetricSpec("accuracy", "ratio", "correct", "randomization", per="tokens"),
     }
 
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:

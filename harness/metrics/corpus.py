@@ -24,21 +24,21 @@ TESTS = ("mcnemar", "permutation", "randomization")
 @dataclass(frozen=True)
 class MetricSpec:
     name: str
-    reducer: str  # "mean" (of one statistic), "f1", "precision" or "recall" (from tp/fp/fn sums),
-    # or "ratio" (sum of ``stat`` over sum of ``denominator``, e.g. token accuracy over sentences)
+    # "mean" (of one statistic), "ratio" (sum of ``stat`` over sum of ``per``: queries that are
+    # not one per example, e.g. image→text retrieval where several captions share an image),
+    # "f1", "precision" or "recall" (from tp/fp/fn sums)
+    reducer: str
     stat: str | None = None  # for "mean" and "ratio"
     test: str = "mcnemar"
-    denominator: str | None = None  # for "ratio"
+    per: str | None = None  # for "ratio": the statistic counting each example's queries
 
     def to_dict(self) -> dict:
         out = {"reducer": self.reducer, "stat": self.stat, "test": self.test}
-        if self.denominator is not None:
-            out["denominator"] = self.denominator
-        return out
+        return {**out, "per": self.per} if self.per else out
 
     @classmethod
     def from_dict(cls, name: str, data: Mapping) -> "MetricSpec":
-        return cls(name, data["reducer"], data.get("stat"), data.get("test", "mcnemar"), data.get("denominator"))
+        return cls(name, data["reducer"], data.get("stat"), data.get("test", "mcnemar"), data.get("per"))
 
 
 def f1_from_counts(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -55,8 +55,8 @@ def reduce_stats(spec: MetricSpec, stats: Mapping[str, np.ndarray]) -> float:
         values = np.asarray(stats[spec.stat], dtype=np.float64)
         return float(values.mean() * 100.0) if values.size else 0.0
     if spec.reducer == "ratio":
-        numerator, denominator = (float(np.sum(stats[key])) for key in (spec.stat, spec.denominator))
-        return numerator / denominator * 100.0 if denominator > 0 else 0.0
+        total = float(np.sum(stats[spec.per]))
+        return float(np.sum(stats[spec.stat]) / total * 100.0) if total else 0.0
     if spec.reducer in ("f1", "precision", "recall"):
         tp, fp, fn = (float(np.sum(stats[key])) for key in ("tp", "fp", "fn"))
         precision, recall, f1 = f1_from_counts(tp, fp, fn)
@@ -70,12 +70,10 @@ def reduce_batched(spec: MetricSpec, stats: Mapping[str, np.ndarray]) -> np.ndar
         values = np.asarray(stats[spec.stat], dtype=np.float64)
         return values.mean(axis=-1) * 100.0
     if spec.reducer == "ratio":
-        numerator, denominator = (np.asarray(stats[key], dtype=np.float64).sum(axis=-1)
-                                  for key in (spec.stat, spec.denominator))
+        hits = np.asarray(stats[spec.stat], dtype=np.float64).sum(axis=-1)
+        total = np.asarray(stats[spec.per], dtype=np.float64).sum(axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(denominator > 0, numerator / denominator, 0.0) * 100.0
-    if spec.reducer not in ("f1", "precision", "recall"):
-        raise HarnessError(f"metric {spec.name}: unknown reducer {spec.reducer!r}")
+            return np.where(total > 0, hits / total, 0.0) * 100.0
     tp, fp, fn = (np.asarray(stats[key], dtype=np.float64).sum(axis=-1) for key in ("tp", "fp", "fn"))
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
@@ -89,14 +87,13 @@ def stats_columns(rows: list[Mapping], keys) -> dict[str, np.ndarray]:
 
 
 def needed_stats(spec: MetricSpec) -> tuple[str, ...]:
-    if spec.reducer == "mean":
-        return (spec.stat,)
     if spec.reducer == "ratio":
-        return (spec.stat, spec.denominator)
-    return ("tp", "fp", "fn")
+        return (spec.stat, spec.per)
+    return (spec.stat,) if spec.reducer == "mean" else ("tp", "fp", "fn")
 
 
 def score_metrics(specs: Mapping[str, MetricSpec], rows: list[Mapping]) -> dict[str, float]:
     keys = sorted({key for spec in specs.values() for key in needed_stats(spec)})
     columns = stats_columns(rows, keys)
     return {name: reduce_stats(spec, columns) for name, spec in specs.items()}
+

@@ -3,7 +3,7 @@ import pytest
 
 from harness.metrics.corpus import MetricSpec, needed_stats, reduce_batched, reduce_stats, score_metrics
 
-ACCURACY = MetricSpec("accuracy", "ratio", "correct", "randomization", denominator="tokens")
+ACCURACY = MetricSpec("accuracy", "ratio", "correct", "randomization", per="tokens")
 
 
 def test_ratio_is_a_ratio_of_sums_not_a_mean_of_ratios():
@@ -24,4 +24,4 @@ def test_batched_ratio_matches_the_single_reduction():
 
 def test_spec_round_trips_through_its_dict():
     assert MetricSpec.from_dict("accuracy", ACCURACY.to_dict()) == ACCURACY
-    assert "denominator" not in MetricSpec("f1", "f1", None, "randomization").to_dict()
+    assert "per" not in MetricSpec("f1", "f1", None, "randomization").to_dict()
