@@ -174,7 +174,7 @@ MANIFEST = {
     "xquad": ["de", "en", "es"],
     # MLQA in-language units, and the G-XLT pairs <context>-<question> of the mlqa_gxlt task
     "mlqa": ["de", "en", "es", "de-en", "de-es", "en-de", "en-es", "es-de", "es-en"],
-    "tydiqa": ["en"],
+    "tydiqa": ["en", "id"],
 }
 
 

@@ -36,7 +36,20 @@ NER_TEMPLATES = [
     {"en": "PER visits PER2 in LOC .", "de": "PER besucht PER2 in LOC .", "fr": "PER rend visite à PER2 à LOC .",
      "es": "PER visita a PER2 en LOC ."},
 ]
-QUESTION_WORD = {"en": "Who", "de": "Wer", "fr": "Qui", "es": "¿Quién"}
+QUESTION_WORD = {"en": "Who", "de": "Wer", "fr": "Qui", "es": "¿Quién", "id": "Siapa yang"}
+# Indonesian for the QA facts, by the English phrase, so that TyDiQA's demo has a target language
+# besides English (the transfer gap needs one). Indonesian needs no articles, gender or copula.
+INDONESIAN = {
+    "The cat": "Kucing itu", "The dog": "Anjing itu", "The child": "Anak itu", "The woman": "Perempuan itu",
+    "The man": "Laki-laki itu", "The bird": "Burung itu", "The horse": "Kuda itu", "The girl": "Gadis itu",
+    "The boy": "Bocah itu", "The teacher": "Guru itu",
+    "sleeps": "tidur", "eats": "makan", "runs": "berlari", "plays": "bermain", "sings": "bernyanyi",
+    "waits": "menunggu", "reads": "membaca",
+    "in the garden": "di taman", "in the kitchen": "di dapur", "in the park": "di alun-alun",
+    "in the house": "di rumah", "in the street": "di jalan", "at school": "di sekolah",
+    "small": "kecil", "big": "besar", "tired": "lelah", "happy": "senang", "hungry": "lapar", "old": "tua",
+    "young": "muda",
+}
 
 
 # ---- words with UPOS tags ---------------------------------------------------------------------
@@ -60,6 +73,8 @@ def place_words(p: dict, lang: str) -> list:
 
 
 def adjective_words(s: dict, a: dict, lang: str) -> list[tuple[str, str]]:
+    if lang == "id":
+        return [(a[lang], "ADJ")]
     if lang in ("en", "de"):
         return [(COPULA[lang], "AUX"), (a[lang], "ADJ")]
     form = a[lang][0] if gender(s, lang) == "m" else a[lang][1]
@@ -223,11 +238,19 @@ def make_mlqa(out: Path, langs: list[str]) -> None:
         _write_json(out / "mlqa" / f"test-context-{context_lang}-question-{question_lang}.json", document)
 
 
+def with_indonesian(fact: tuple) -> tuple:
+    """The fact with an "id" form in each of its lexicon entries (subjects as (phrase, gender) like fr/es)."""
+    def add(entry: dict) -> dict:
+        return {**entry, "id": (INDONESIAN[entry["en"]], "n") if entry in SUBJECTS else INDONESIAN[entry["en"]]}
+
+    return (fact[0], *(add(part) for part in fact[1:]))
+
+
 def make_tydiqa(out: Path, langs: list[str]) -> None:
     rng = random.Random(44)
-    paragraphs = qa_paragraphs(rng, 8)
+    paragraphs = [[with_indonesian(fact) for fact in facts] for facts in qa_paragraphs(rng, 8)]
     asked = _questions(rng, paragraphs)
-    names = {"en": "english"}
+    names = {"en": "english", "id": "indonesian"}
     articles = []
     for lang in langs:
         articles += squad_document(paragraphs, asked, lang, lang, f"{names[lang]}-")["data"]
