@@ -2,6 +2,11 @@
 
 A mirror is a folder with the hub's parquet layout and a README ``configs:`` header, which
 ``datasets.load_dataset(folder, config)`` reads exactly like the hub; tests use such mirrors.
+
+Values come back as plain rows: ClassLabel ids (also inside sequences, e.g. PAN-X's ``ner_tags``)
+become their names, and a sequence of records that ``datasets`` stores column-wise (SQuAD's
+``answers: {text: [...], answer_start: [...]}``) becomes a list of records. A filter value ending
+in ``*`` matches by prefix (TyDiQA's language is the prefix of its ids).
 """
 
 from __future__ import annotations
@@ -48,6 +53,39 @@ def _load_split(path: str, config: str | None, split: str, revision: str | None)
         raise
 
 
+def _records(value):
+    """A column-wise sequence of records ({"text": [...], "answer_start": [...]}) as a list of records."""
+    if isinstance(value, dict) and value and all(isinstance(v, list) for v in value.values()):
+        if len({len(v) for v in value.values()}) == 1:
+            keys = list(value)
+            return [dict(zip(keys, items)) for items in zip(*(value[k] for k in keys))]
+    return value
+
+
+def _converter(feature):
+    """How to turn one stored value of ``feature`` into a plain value (None: keep it as it is)."""
+    from datasets import ClassLabel
+
+    if isinstance(feature, ClassLabel):
+        names = feature.names
+        return lambda value: names[value] if isinstance(value, int) else value
+    inner = getattr(feature, "feature", None)
+    if inner is not None:
+        convert = _converter(inner)
+        if convert is None:
+            return None
+        return lambda value: [convert(item) for item in value] if isinstance(value, list) else value
+    if isinstance(feature, dict):
+        return _records
+    return None
+
+
+def _matches(value, wanted: str) -> bool:
+    if wanted.endswith("*"):
+        return isinstance(value, str) and value.startswith(wanted[:-1])
+    return value == wanted
+
+
 def _first_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()
     return (text[0] if text else type(err).__name__)[:200]
@@ -90,15 +128,18 @@ def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None =
     if hub.filter:
         wanted = {col: fill(value, lang, code) for col, value in hub.filter.items()}
         columns = {col: dataset[col] for col in wanted}
-        keep = [i for i in range(len(dataset)) if all(columns[c][i] == v for c, v in wanted.items())]
+        keep = [i for i in range(len(dataset)) if all(_matches(columns[c][i], v) for c, v in wanted.items())]
         dataset = dataset.select(keep)
     dataset = _undecoded_images(dataset, [hub.fields[name] for name in hub.images])
     rows = []
     columns = {name: dataset[col] for name, col in hub.fields.items()}
+    converters = {name: _converter(dataset.features.get(col)) for name, col in hub.fields.items()}
     for i in range(len(dataset)):
         row = {"id": str(i)}
         for name, values in columns.items():
             value = values[i]
+            if converters[name] is not None:
+                value = converters[name](value)
             # The hub's Tatoeba rows keep the line's newline; the release files do not.
             row[name] = value.rstrip("\r\n") if isinstance(value, str) else value
         rows.append(row)

@@ -108,6 +108,13 @@ DEMO_HEADS: Mapping[str, tuple[str, list[str] | None]] = {
     "encoder": ("encoder", None),
     "xnli": ("sequence_classification", ["entailment", "neutral", "contradiction"]),
     "pawsx": ("sequence_classification", ["not_paraphrase", "paraphrase"]),
+    "udpos": ("token_classification", ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART",
+                                       "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"]),
+    "panx": ("token_classification", ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]),
+    "xquad": ("question_answering", None),
+    "mlqa": ("question_answering", None),
+    "mlqa_gxlt": ("question_answering", None),
+    "tydiqa": ("question_answering", None),
 }
 
 
@@ -138,8 +145,9 @@ def _build_variant(folder: Path, tokenizer, embeddings, variant: str) -> None:
         start = training.intermediate_encoder_state(tokenizer, config, embeddings, seed=7)
     for seed, (name, (head, labels)) in enumerate(sorted(DEMO_HEADS.items())):
         model = make_bert(tokenizer, head, labels, seed=seed)
-        if start is not None:
-            model.base_model.load_state_dict(start)
+        if start is not None:  # heads without a pooler (tagging, QA) take the rest of the encoder
+            own = model.base_model.state_dict()
+            model.base_model.load_state_dict({k: v for k, v in start.items() if k in own}, strict=False)
         else:
             model.get_input_embeddings().weight.data.copy_(embeddings)
         if head == "sequence_classification" and name in training.PAIR_TRAINING:

@@ -175,6 +175,12 @@ MANIFEST = {
     "tatoeba": ["de", "es", "fr"],
     "bucc2018": ["de", "fr"],
     **iglue_data.MANIFEST,
+    "udpos": ["de", "en", "es", "fr"],
+    "panx": ["de", "en", "es", "fr"],
+    "xquad": ["de", "en", "es"],
+    # MLQA in-language units, and the G-XLT pairs <context>-<question> of the mlqa_gxlt task
+    "mlqa": ["de", "en", "es", "de-en", "de-es", "en-de", "en-es", "es-de", "es-en"],
+    "tydiqa": ["en", "id"],
 }
 
 
@@ -184,6 +190,13 @@ def main() -> None:
     make_tatoeba(MANIFEST["tatoeba"])
     make_bucc(MANIFEST["bucc2018"])
     iglue_data.make_iglue(OUT)
+    from harness.demo import make_structured
+
+    make_structured.make_udpos(OUT, MANIFEST["udpos"])
+    make_structured.make_panx(OUT, MANIFEST["panx"])
+    make_structured.make_xquad(OUT, MANIFEST["xquad"])
+    make_structured.make_mlqa(OUT, MANIFEST["mlqa"])
+    make_structured.make_tydiqa(OUT, MANIFEST["tydiqa"])
     (OUT / "manifest.json").write_text(json.dumps(MANIFEST, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote demo sample sets under {OUT}", file=sys.stderr)
 

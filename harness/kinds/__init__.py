@@ -17,6 +17,8 @@ _KINDS: dict[str, str] = {
     "image_text_classification": "harness.kinds.image_text_classification:ImageTextClassification",
     "visual_question_answering": "harness.kinds.visual_question_answering:VisualQuestionAnswering",
     "image_text_retrieval": "harness.kinds.image_text_retrieval:ImageTextRetrieval",
+    "token_tagging": "harness.kinds.token_tagging:TokenTagging",
+    "extractive_qa": "harness.kinds.extractive_qa:ExtractiveQA",
 }
 _CACHE: dict[str, object] = {}
 

@@ -30,6 +30,11 @@ EXTRA_KEYS: dict[str, str] = {
     "prompts": "a YAML file of per-task prompts ({task: {text: ..., choices: {...}}}) for generative models",
     "max_new_tokens": "a positive integer: the longest generated answer (xGQA)",
     "answer_vocabulary": "a JSON file of answers (list or answer→index) a VQA head's outputs are restricted to",
+    # extractive QA (harness/kinds/extractive_qa.py); defaults in the task files' options
+    "doc_stride": "QA: tokens between the starts of consecutive context windows (XTREME: 128)",
+    "n_best": "QA: start and end candidates kept per window (XTREME: 20)",
+    "max_answer_length": "QA: longest answer in tokens (XTREME: 30)",
+    "max_query_length": "QA: question tokens kept (XTREME: 64)",
 }
 
 
@@ -57,6 +62,10 @@ EXTRA_CHECKS: dict[str, Any] = {
     "max_new_tokens": lambda key, value: _int(key, str(value), 1),
     "prompts": _existing_file,
     "answer_vocabulary": _existing_file,
+    "doc_stride": lambda key, value: _int(key, str(value), 1),
+    "n_best": lambda key, value: _int(key, str(value), 1),
+    "max_answer_length": lambda key, value: _int(key, str(value), 1),
+    "max_query_length": lambda key, value: _int(key, str(value), 1),
 }
 
 

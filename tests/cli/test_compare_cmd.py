@@ -33,7 +33,8 @@ def test_compare_two_demo_runs_writes_the_json_contract_and_markdown(demo_runs, 
     assert {"baseline", "treatment", "cells", "aggregates", "seeds"} <= set(data)
     assert data["baseline"] == str(demo_runs["base"]) and data["treatment"] == str(demo_runs["treat"])
     assert data["cells"] and all(CONTRACT_CELL <= set(cell) for cell in data["cells"])
-    assert {c["test"] for c in data["cells"]} == {"mcnemar", "randomization"}  # accuracy and BUCC F1
+    # accuracy and QA EM; BUCC and span F1; QA F1 per question
+    assert {c["test"] for c in data["cells"]} == {"mcnemar", "randomization", "permutation"}
     assert any(a["name"] == "xtreme" for a in data["aggregates"])
     markdown = (tmp_path / "c.md").read_text()
     assert "## xnli" in markdown and "## Averages" in markdown

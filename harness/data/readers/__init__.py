@@ -21,6 +21,10 @@ _READERS: dict[str, str] = {
     "marvl_jsonl": "harness.data.readers.iglue:read_marvl_jsonl",
     "xflickrco_jsonl": "harness.data.readers.iglue:read_xflickrco_jsonl",
     "wit_jsonl": "harness.data.readers.iglue:read_wit_jsonl",
+    "panx_tsv": "harness.data.readers.panx:read_panx_tsv",
+    "ud_conllu": "harness.data.readers.conllu:read_ud_conllu",
+    "squad_json": "harness.data.readers.squad:read_squad_json",
+    "tydiqa_goldp_json": "harness.data.readers.squad:read_tydiqa_goldp",
 }
 
 
