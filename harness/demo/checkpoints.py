@@ -132,7 +132,8 @@ def demo_fingerprint() -> str:
     from harness.demo.vl_checkpoints import VL_DEMO_RECIPE
 
     recipe = repr((__version__, sorted(DEMO_HEADS.items()), sorted(DEMO_CONFIG.items()), demo_texts(),
-                   training.LEARNING_RATE, training.EMBEDDING_NORM, sorted(training.PAIR_TRAINING), VL_DEMO_RECIPE))
+                   training.LEARNING_RATE, training.EMBEDDING_NORM, sorted(training.PAIR_TRAINING),
+                   sorted(training.TAGGING_TRAINING), VL_DEMO_RECIPE))
     return hashlib.sha256(recipe.encode()).hexdigest()[:12]
 
 
@@ -143,6 +144,7 @@ def _build_variant(folder: Path, tokenizer, embeddings, variant: str) -> None:
     if variant == "intermediate":
         config = make_bert(tokenizer, "encoder").config
         start = training.intermediate_encoder_state(tokenizer, config, embeddings, seed=7)
+    trained: dict[tuple, dict] = {}  # QA heads share one English SQuAD-style training run
     for seed, (name, (head, labels)) in enumerate(sorted(DEMO_HEADS.items())):
         model = make_bert(tokenizer, head, labels, seed=seed)
         if start is not None:  # heads without a pooler (tagging, QA) take the rest of the encoder
@@ -150,9 +152,11 @@ def _build_variant(folder: Path, tokenizer, embeddings, variant: str) -> None:
             model.base_model.load_state_dict({k: v for k, v in start.items() if k in own}, strict=False)
         else:
             model.get_input_embeddings().weight.data.copy_(embeddings)
-        if head == "sequence_classification" and name in training.PAIR_TRAINING:
-            training.finetune_pair_classifier(model, tokenizer, training.PAIR_TRAINING[name](100 + seed), epochs=12,
-                                              seed=seed)
+        key = ("squad",) if head == "question_answering" else (name,)
+        if key in trained:
+            model.load_state_dict(trained[key])
+        elif training.train_head(name, head, model, tokenizer, seed) is not None:
+            trained[key] = model.state_dict()
         model.save_pretrained(folder / name)
         tokenizer.save_pretrained(folder / name)
 
@@ -165,6 +169,17 @@ def ensure_demo_checkpoints(variant: str = "baseline", root: Path | None = None)
     from harness.demo.vl_checkpoints import build_vl_demo, vl_demo_folders
 
     def build(staging: Path) -> None:
+        import torch
+
+        # Tiny matrices: one thread is fastest, and spares a busy machine's cores.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            build_all(staging)
+        finally:
+            torch.set_num_threads(threads)
+
+    def build_all(staging: Path) -> None:
         tokenizer = build_tokenizer(demo_texts())
         embeddings = aligned_embeddings(tokenizer, DEMO_CONFIG["hidden_size"], seed=0)
         for name in sorted(set(DEMO_VARIANTS.values())):

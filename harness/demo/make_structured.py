@@ -142,25 +142,31 @@ def ner_sentence(template: str, fillers: dict[str, str]) -> list[tuple[str, str]
     return words
 
 
-def make_panx(out: Path, langs: list[str]) -> None:
-    rng = random.Random(41)
+def panx_plan(rng: random.Random, count: int = 36) -> list[tuple]:
     plan = []
-    for n in range(36):
+    for n in range(count):
         if n % 6 == 5:  # a plain lexicon sentence with a person as its subject: one entity, the rest O
             plan.append(("name", rng.choice(PERSONS), rng.choice(VERBS), rng.choice(PLACES)))
             continue
         per, per2 = rng.sample(PERSONS, 2)
         plan.append(("ner", rng.choice(NER_TEMPLATES), per, per2, rng.choice(ORGANISATIONS), rng.choice(CITIES)))
+    return plan
+
+
+def panx_words(entry: tuple, lang: str) -> list[tuple[str, str]]:
+    if entry[0] == "name":
+        words = ner_sentence("PER", {"PER": entry[1]}) + [(entry[2][lang], "O")]
+        return words + [(w, "O") for w in _split_elision(entry[3][lang])] + [(".", "O")]
+    _, template, per, per2, org, city = entry
+    return ner_sentence(template[lang], {"PER": per, "PER2": per2, "ORG": org, "LOC": city[lang]})
+
+
+def make_panx(out: Path, langs: list[str]) -> None:
+    plan = panx_plan(random.Random(41))
     for lang in langs:
         lines = []
         for entry in plan:
-            if entry[0] == "name":
-                words = ner_sentence("PER", {"PER": entry[1]}) + [(entry[2][lang], "O")]
-                words += [(w, "O") for w in _split_elision(entry[3][lang])] + [(".", "O")]
-            else:
-                _, template, per, per2, org, city = entry
-                words = ner_sentence(template[lang], {"PER": per, "PER2": per2, "ORG": org, "LOC": city[lang]})
-            lines += [f"{lang}:{word}\t{tag}" for word, tag in words] + [""]
+            lines += [f"{lang}:{word}\t{tag}" for word, tag in panx_words(entry, lang)] + [""]
         write(out / "panx" / lang / "test", lines)
 
 
