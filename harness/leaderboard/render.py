@@ -9,18 +9,25 @@ from harness.leaderboard.scores import Column, language_values
 from harness.leaderboard.significance import BoardComparison, Delta
 
 
+def _num(value: float, signed: bool = False) -> str:
+    text = f"{value:+.2f}" if signed else f"{value:.2f}"
+    if text == "-0.00":  # no negative zero
+        return "+0.00" if signed else "0.00"
+    return text
+
+
 def fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return "" if value is None else _num(value)
 
 
 def with_delta(value: float | None, delta: Delta | None, plain_delta: float | None = None) -> str:
     if value is None:
         return ""
     if delta is not None:
-        return f"{value:.2f} ({delta.delta:+.2f}{'*' if delta.significant else ''})"
+        return f"{_num(value)} ({_num(delta.delta, True)}{'*' if delta.significant else ''})"
     if plain_delta is not None:
-        return f"{value:.2f} ({plain_delta:+.2f})"
-    return f"{value:.2f}"
+        return f"{_num(value)} ({_num(plain_delta, True)})"
+    return _num(value)
 
 
 def _row(cells: Sequence[str]) -> str:
@@ -36,7 +43,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], text_columns: in
 def footnote(run: BoardRun) -> str:
     config = run.data.get("config", {})
     harness = config.get("harness", {})
-    version = harness.get("version", "?") + (f" ({harness['git_commit'][:12]})" if harness.get("git_commit") else "")
+    commit = harness.get("git_commit") or ""
+    commit = commit[:12] + (" with local changes" if commit.endswith("-dirty") else "")
+    version = harness.get("version", "?") + (f" ({commit})" if commit else "")
     date = (config.get("finished_at") or "")[:10] or "unknown date"
     revisions = sorted({f"{info.get('checkpoint', key).rsplit('/', 1)[-1]}@{(info.get('revision') or 'local')[:12]}"
                         f" weights {info.get('weights_sha256') or '?'}"
