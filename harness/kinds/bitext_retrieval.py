@@ -52,21 +52,29 @@ class BitextRetrieval(TaskKind):
             for i, (row, pred) in enumerate(zip(data.rows, predictions.values))
         ]
 
+    @staticmethod
+    def submission_order(rows) -> list[int]:
+        """XTREME's preprocessing (utils_preprocess.py, tatoeba) sorts the English side by text to
+        hide the alignment, so its prediction files list the English queries in that order: line
+        k holds the retrieved non-English line for the k-th English sentence by sorted text (a
+        stable sort: equal sentences keep file order)."""
+        return sorted(range(len(rows)), key=lambda i: rows[i]["target"].strip())
+
     def format_submission(self, data: LanguageData, predictions: Predictions) -> str:
-        return "".join(f"{index}\n" for index in predictions.values)
+        return "".join(f"{predictions.values[i]}\n" for i in self.submission_order(data.rows))
 
     def read_submission(self, path: Path, task: TaskConfig, data: LanguageData) -> Predictions:
         lines = path.read_text(encoding="utf-8").splitlines()
         n = len(data.rows)
         if len(lines) != n:
             raise HarnessError(f"{path}: {len(lines)} lines, expected {n} (one retrieved index per English sentence)")
-        values = []
-        for lineno, line in enumerate(lines, 1):
+        values = [0] * n
+        for lineno, (line, query) in enumerate(zip(lines, self.submission_order(data.rows)), 1):
             try:
                 index = int(line.strip())
             except ValueError:
                 raise HarnessError(f"{path}:{lineno}: expected an integer index, got {line.strip()!r}") from None
             if not 0 <= index < n:
                 raise HarnessError(f"{path}:{lineno}: index {index} outside 0–{n - 1}")
-            values.append(index)
+            values[query] = index
         return Predictions(values)

@@ -33,6 +33,17 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+def canonical_label(task: TaskConfig, label) -> str:
+    """A gold label spelled as the task spells it: the XNLI-MT files say "contradictory", which
+    XTREME's xnli_preprocess reads as "contradiction" (the task file lists such aliases)."""
+    label = str(label)
+    if task.labels and label not in task.labels:
+        for name, aliases in task.label_aliases.items():
+            if label in aliases:
+                return name
+    return label
+
+
 class PairClassification(TaskKind):
     name = "pair_classification"
     model_role = "sequence_classification"
@@ -63,11 +74,12 @@ class PairClassification(TaskKind):
         return Predictions(values, details, info={"max_length": max_length})
 
     def sample_rows(self, task: TaskConfig, data: LanguageData, predictions: Predictions) -> list[dict]:
-        return [
-            {"id": row["id"], "gold": row["label"], "prediction": pred,
-             "stats": {"correct": int(pred == row["label"] and row["label"] in task.labels)}}
-            for row, pred in zip(data.rows, predictions.values)
-        ]
+        rows = []
+        for row, pred in zip(data.rows, predictions.values):
+            gold = canonical_label(task, row["label"])
+            rows.append({"id": row["id"], "gold": gold, "prediction": pred,
+                         "stats": {"correct": int(pred == gold and gold in task.labels)}})
+        return rows
 
     def format_submission(self, data: LanguageData, predictions: Predictions) -> str:
         return "".join(f"{label}\n" for label in predictions.values)

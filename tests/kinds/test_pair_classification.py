@@ -36,3 +36,14 @@ def test_unlabelled_gold_counts_wrong_and_stays_in_the_denominator():
     unit = get_kind("pair_classification").score(task, LanguageData("xnli", "en", "test", rows, "t"),
                                                  Predictions(["neutral", "neutral"]))
     assert unit.metrics["accuracy"] == 50.0 and unit.n == 2
+
+
+def test_contradictory_gold_label_counts_as_contradiction_like_xtreme():
+    from harness.data.records import LanguageData
+    from harness.kinds.base import Predictions
+
+    task = TaskIndex.load().tasks["xnli"]
+    rows = [{"id": "0", "sentence1": "a", "sentence2": "b", "label": "contradictory"}]
+    unit = get_kind("pair_classification").score(task, LanguageData("xnli", "en", "test", rows, "t"),
+                                                 Predictions(["contradiction"]))
+    assert unit.metrics["accuracy"] == 100.0 and unit.samples[0]["gold"] == "contradiction"

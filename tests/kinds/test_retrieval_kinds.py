@@ -48,3 +48,16 @@ def test_bucc_samples_sum_to_the_corpus_counts():
     assert unit.metrics["precision"] == 50.0 and unit.metrics["recall"] == 50.0 and unit.metrics["f1"] == 50.0
     stats = {row["id"]: row["stats"] for row in unit.samples}
     assert stats == {"d1": {"tp": 1, "fp": 0, "fn": 0}, "d2": {"tp": 0, "fp": 0, "fn": 1}, "d3": {"tp": 0, "fp": 1, "fn": 0}}
+
+
+def test_tatoeba_submission_lists_english_queries_in_sorted_order_like_xtreme(tmp_path):
+    task = TaskIndex.load().tasks["tatoeba"]
+    rows = [{"id": "0", "source": "s0", "target": "Zebra."}, {"id": "1", "source": "s1", "target": "Apple."},
+            {"id": "2", "source": "s2", "target": "Mango."}]
+    data = LanguageData("tatoeba", "de", "test", rows, "t")
+    kind = get_kind("bitext_retrieval")
+    predictions = Predictions([0, 2, 1])  # query 0 → 0 (right), 1 → 2, 2 → 1
+    text = kind.format_submission(data, predictions)
+    assert text == "2\n1\n0\n"  # Apple (query 1), Mango (query 2), Zebra (query 0)
+    (tmp_path / "p.tsv").write_text(text)
+    assert kind.read_submission(tmp_path / "p.tsv", task, data).values == [0, 2, 1]
