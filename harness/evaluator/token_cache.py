@@ -95,3 +95,37 @@ def tokenize(tokenizer, first: Sequence[str], second: Sequence[str] | None = Non
             log.warning("could not write token cache %s: %s", path, err)
             Path(tmp).unlink(missing_ok=True)
     return features
+
+
+def cached_build(tokenizer, name: str, material, build):
+    """``build()``'s result (e.g. QA windows or tagging word windows), cached on disk under a key
+    of the tokenizer, ``name`` and ``material`` (the texts and settings the result depends on).
+
+    Stored with pickle in the harness's own cache folder; the cache is never shared with or read
+    from anywhere else."""
+    import json
+    import pickle
+
+    if os.environ.get("HARNESS_TOKEN_CACHE", "1") == "0":
+        return build()
+    digest = hashlib.sha256(tokenizer_key(tokenizer).encode())
+    digest.update(name.encode())
+    digest.update(json.dumps(material, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+    path = cache_dir() / f"{name}-{digest.hexdigest()[:32]}.pkl"
+    if path.is_file():
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            log.warning("unreadable cache %s; building again", path)
+    result = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".pkl.tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as err:
+        log.warning("could not write cache %s: %s", path, err)
+        Path(tmp).unlink(missing_ok=True)
+    return result

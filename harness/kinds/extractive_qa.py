@@ -21,6 +21,7 @@ from pathlib import Path
 from harness.data.records import LanguageData
 from harness.errors import HarnessError
 from harness.evaluator.qa_windows import build_qa_inputs
+from harness.evaluator.token_cache import cached_build
 from harness.kinds.answer_spans import answer_spans
 from harness.kinds.base import Predictions, TaskKind
 from harness.kinds.pair_classification import effective_max_length
@@ -69,8 +70,12 @@ class ExtractiveQA(TaskKind):
         settings = qa_settings(task, loaded)
         max_length = effective_max_length(task, loaded)
         rows = data.rows
-        inputs = build_qa_inputs(loaded.tokenizer, [r["question"] for r in rows], [r["context"] for r in rows],
-                                 max_length, settings["doc_stride"], settings["max_query_length"])
+        questions, contexts = [r["question"] for r in rows], [r["context"] for r in rows]
+        inputs = cached_build(
+            loaded.tokenizer, "qa-windows",
+            [questions, contexts, max_length, settings["doc_stride"], settings["max_query_length"]],
+            lambda: build_qa_inputs(loaded.tokenizer, questions, contexts, max_length, settings["doc_stride"],
+                                    settings["max_query_length"]))
 
         def forward(batch):
             output = loaded.model(**batch)

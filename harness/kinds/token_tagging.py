@@ -18,6 +18,7 @@ import numpy as np
 
 from harness.data.records import LanguageData
 from harness.errors import HarnessError
+from harness.evaluator.token_cache import cached_build
 from harness.evaluator.word_windows import build_tagging_inputs
 from harness.kinds.base import Predictions, TaskKind
 from harness.kinds.pair_classification import effective_max_length
@@ -43,7 +44,9 @@ class TokenTagging(TaskKind):
         used = np.array([out for out, t in enumerate(mapping) if t is not None])
         tag_of_used = [task.labels[mapping[out]] for out in used]
         max_length = effective_max_length(task, loaded)
-        inputs = build_tagging_inputs(loaded.tokenizer, [r["tokens"] for r in data.rows], max_length)
+        sentences = [r["tokens"] for r in data.rows]
+        inputs = cached_build(loaded.tokenizer, "tagging-windows", [sentences, max_length],
+                              lambda: build_tagging_inputs(loaded.tokenizer, sentences, max_length))
         pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
         logits = runner.run(inputs.features, lambda batch: loaded.model(**batch).logits, pad,
                             desc=f"{task.task}/{data.lang}", per_token=True)

@@ -21,3 +21,16 @@ def test_different_texts_or_lengths_get_different_entries(tiny_tokenizer):
     b = token_cache.tokenize(tiny_tokenizer, ["The cat sleeps in the garden."], max_length=8)
     c = token_cache.tokenize(tiny_tokenizer, ["The cat sleeps in the house."], max_length=8)
     assert len(a[0]["input_ids"]) == 4 and len(b[0]["input_ids"]) == 8 and b != c
+
+
+def test_cached_build_runs_once_per_key(tiny_tokenizer):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"windows": [1, 2, 3]}
+
+    first = token_cache.cached_build(tiny_tokenizer, "test", ["some text", 384], build)
+    second = token_cache.cached_build(tiny_tokenizer, "test", ["some text", 384], build)
+    third = token_cache.cached_build(tiny_tokenizer, "test", ["other text", 384], build)
+    assert first == second == third == {"windows": [1, 2, 3]} and len(calls) == 2
