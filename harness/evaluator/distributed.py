@@ -91,3 +91,20 @@ def shard_batches(batches: Sequence[Sequence[int]], lengths: Sequence[int], worl
         shares[rank].append(number)
         loads[rank] += cost
     return shares
+
+
+def sharded_knn(queries, index, k: int, device: str | None = None):
+    """:func:`harness.metrics.retrieval.knn_cosine` with the queries split across the ranks (each
+    searches the whole index for its slice) and the results gathered: BUCC-sized mining on
+    several GPUs. Each query's result does not depend on the slicing, so it equals one search."""
+    import numpy as np
+
+    from harness.metrics.retrieval import knn_cosine
+
+    dist = current()
+    if not dist.active:
+        return knn_cosine(queries, index, k, device=device)
+    bounds = np.linspace(0, len(queries), dist.world_size + 1).astype(int)
+    mine = knn_cosine(queries[bounds[dist.rank]:bounds[dist.rank + 1]], index, k, device=device)
+    parts = dist.all_gather(mine)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.data.records import LanguageData
 from harness.errors import HarnessError
+from harness.evaluator.distributed import sharded_knn
 from harness.evaluator.encode import encode_sentences
 from harness.kinds.base import Predictions, TaskKind
 from harness.kinds.pair_classification import effective_max_length
@@ -57,7 +58,7 @@ class BitextMining(TaskKind):
         source, target = Collapsed.of(rows["source"]), Collapsed.of(rows["target"])
         x = l2_normalize(encode(source.texts, f"{side} source"))
         y = l2_normalize(encode(target.texts, f"{side} target"))
-        pairs = mine_max(*bucc_margin_scores(x, y, k=k, device=device))
+        pairs = mine_max(*bucc_margin_scores(x, y, k=k, device=device, knn=sharded_knn))
         return expand_candidates(pairs, source, target)
 
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:

@@ -22,10 +22,13 @@ from harness.metrics.corpus import f1_from_counts
 from harness.metrics.retrieval import knn_cosine
 
 
-def bucc_margin_scores(x: np.ndarray, y: np.ndarray, k: int = 4, device: str | None = None):
-    """Forward (x→y) and backward (y→x) candidate indices with their ratio-margin scores."""
-    x2y_sim, x2y_idx = knn_cosine(x, y, k, device=device)
-    y2x_sim, y2x_idx = knn_cosine(y, x, k, device=device)
+def bucc_margin_scores(x: np.ndarray, y: np.ndarray, k: int = 4, device: str | None = None, knn=knn_cosine):
+    """Forward (x→y) and backward (y→x) candidate indices with their ratio-margin scores.
+
+    ``knn`` is the nearest-neighbour search (signature of :func:`knn_cosine`), e.g. one that
+    shards the queries across processes."""
+    x2y_sim, x2y_idx = knn(x, y, k, device=device)
+    y2x_sim, y2x_idx = knn(y, x, k, device=device)
     x2y_mean = x2y_sim.mean(axis=1)
     y2x_mean = y2x_sim.mean(axis=1)
     fwd = x2y_sim / ((x2y_mean[:, None] + y2x_mean[x2y_idx]) / 2)
