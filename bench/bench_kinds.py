@@ -1,0 +1,204 @@
+"""Text classifier, token classifier and QA: `harness eval` vs the forward floor vs a naive loop.
+
+    python bench/bench_kinds.py [--kinds classifier,tagger,qa] [--size small|base] [--examples N]
+
+For each kind, in one process and one run:
+(H) harness: run_eval end to end (reading release-layout files, tokenising, batching, forward,
+    read-out, metrics, writing results).
+(F) floor: only the model's forward passes over the same inputs in the batches the harness plans.
+(N) naive: the loop a user writes first — fixed batches of 32 in file order, tokenised per batch and
+    padded to the longest in the batch (QA: padded to max_length 384, as the transformers QA
+    examples do), with the same read-out.
+Inputs are real text: XNLI-like pairs from the Tatoeba files (English sentence, its translation),
+tagging sentences from the XQuAD contexts, and the XQuAD questions. Targets (issues 2 and 7): H/F
+<= 1.15 (QA: 1.2) and N/H >= 2, as ratios from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import SHARED, Timer, build_model  # noqa: E402
+
+UPOS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+        "SCONJ", "SYM", "VERB", "X"]
+PANX = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+
+
+def pair_data(work: Path, count: int) -> list[tuple[str, str]]:
+    pairs = []
+    for path in sorted((SHARED / "tatoeba").glob("tatoeba.*-eng.eng")):
+        code = path.name.split(".")[1].split("-")[0]
+        other = path.with_name(f"tatoeba.{code}-eng.{code}").read_text(encoding="utf-8").splitlines()
+        pairs += list(zip(path.read_text(encoding="utf-8").splitlines(), other))
+    random.Random(0).shuffle(pairs)
+    pairs = pairs[:count]
+    header = "language\tgold_label\tsentence1\tsentence2"
+    labels = ["entailment", "neutral", "contradiction"]
+    lines = [header] + [f"en\t{labels[i % 3]}\t{a}\t{b}" for i, (a, b) in enumerate(pairs)]
+    (work / "xnli").mkdir(parents=True, exist_ok=True)
+    (work / "xnli" / "xnli.test.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return pairs
+
+
+def tagging_data(work: Path, count: int) -> list[list[str]]:
+    sentences = []
+    for lang in ("en", "de", "ru", "zh", "ar"):
+        data = json.loads((SHARED / "xquad" / f"xquad.{lang}.json").read_text(encoding="utf-8"))
+        for article in data["data"]:
+            for paragraph in article["paragraphs"]:
+                sentences += [s.split() for s in paragraph["context"].split(". ") if s.split()]
+    random.Random(0).shuffle(sentences)
+    sentences = sentences[:count]
+    lines = []
+    for sentence in sentences:
+        lines += [f"en:{word}\t{PANX[hash(word) % 7]}" for word in sentence] + [""]
+    (work / "panx" / "en").mkdir(parents=True, exist_ok=True)
+    (work / "panx" / "en" / "test").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return sentences
+
+
+def naive_classifier(model, tokenizer, pairs):
+    out = []
+    for start in range(0, len(pairs), 32):
+        batch = pairs[start:start + 32]
+        enc = tokenizer([a for a, _ in batch], [b for _, b in batch], padding=True, truncation=True, max_length=128,
+                        return_tensors="pt")
+        out += model(**enc).logits.argmax(-1).tolist()
+    return out
+
+
+def naive_tagger(model, tokenizer, sentences):
+    out = []
+    for start in range(0, len(sentences), 32):
+        batch = sentences[start:start + 32]
+        enc = tokenizer(batch, is_split_into_words=True, padding=True, truncation=True, max_length=512,
+                        return_tensors="pt")
+        logits = model(**enc).logits.argmax(-1)
+        for row in range(len(batch)):
+            seen, tags = set(), []
+            for position, word in enumerate(enc.word_ids(row)):
+                if word is not None and word not in seen:
+                    seen.add(word)
+                    tags.append(int(logits[row, position]))
+            out.append(tags)
+    return out
+
+
+def naive_qa(model, tokenizer, rows):
+    answers = []
+    for start in range(0, len(rows), 32):
+        batch = rows[start:start + 32]
+        enc = tokenizer([r["question"] for r in batch], [r["context"] for r in batch], truncation="only_second",
+                        max_length=384, stride=128, return_overflowing_tokens=True, padding="max_length",
+                        return_tensors="pt")
+        enc.pop("overflow_to_sample_mapping")
+        output = model(**enc)
+        answers += list(zip(output.start_logits.argmax(-1).tolist(), output.end_logits.argmax(-1).tolist()))
+    return answers
+
+
+def floor_batches(features, tokenizer):
+    import torch
+
+    from harness.evaluator.batching import pad_batch, plan_batches
+    from harness.evaluator.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TOKENS
+
+    lengths = [len(f["input_ids"]) for f in features]
+    out = []
+    for batch in plan_batches(lengths, DEFAULT_TOKENS["cpu"], DEFAULT_MAX_EXAMPLES["cpu"]):
+        padded = pad_batch([features[i] for i in batch], {"input_ids": tokenizer.pad_token_id})
+        out.append({k: torch.from_numpy(v) for k, v in padded.items()})
+    return out
+
+
+def run_kind(kind: str, work: Path, size: str, examples: int) -> dict:
+    import torch
+
+    from harness.evaluator.evaluate import EvalRequest, run_eval
+    from harness.evaluator.qa_windows import build_qa_inputs
+    from harness.evaluator.token_cache import tokenize
+    from harness.evaluator.word_windows import build_tagging_inputs
+    from harness.models.loading import load_model
+    from harness.models.model_args import ModelArgs
+
+    if kind == "classifier":
+        pairs = pair_data(work, examples)
+        texts = [t for pair in pairs for t in pair]
+        model_dir = build_model(work / "model-cls", texts, size, "sequence_classification",
+                                ["entailment", "neutral", "contradiction"])
+        task, data_dir, role = "xnli", work / "xnli", "sequence_classification"
+    elif kind == "tagger":
+        sentences = tagging_data(work, examples)
+        model_dir = build_model(work / "model-tag", [" ".join(s) for s in sentences], size, "token_classification",
+                                PANX)
+        task, data_dir, role = "panx", work / "panx", "token_classification"
+    else:
+        from harness.data.sources import resolve_source
+        from harness.taskfiles.index import TaskIndex
+
+        qa_task = TaskIndex.load().tasks["xquad"]
+        source = resolve_source(qa_task, {"xquad": str(SHARED / "xquad")})
+        rows = [r for lang in ("en", "de") for r in source.load(lang)[: examples // 2]]
+        texts = [r["context"] for r in rows] + [r["question"] for r in rows]
+        model_dir = build_model(work / "model-qa", texts, size, "question_answering")
+        task, data_dir, role = "xquad", SHARED / "xquad", "question_answering"
+
+    import os
+
+    os.environ["HARNESS_TOKEN_CACHE"] = "0"  # time tokenisation as a first run pays it
+    request = EvalRequest(model=str(model_dir), tasks=[task], languages=["en"] if kind != "qa" else ["en", "de"],
+                          data_dirs={task: str(data_dir)}, output_path=work / f"run-{kind}", device="cpu",
+                          progress=False, limit=examples // 2 if kind == "qa" else None, overwrite=True)
+    with Timer() as harness_time:
+        outcome = run_eval(request)
+    assert not outcome.errors, outcome.errors
+
+    loaded = load_model(str(model_dir), role, ModelArgs(), torch.device("cpu"))
+    tokenizer, model = loaded.tokenizer, loaded.model
+    if kind == "classifier":
+        features = tokenize(tokenizer, [a for a, _ in pairs], [b for _, b in pairs], max_length=128)
+        naive = lambda: naive_classifier(model, tokenizer, pairs)  # noqa: E731
+    elif kind == "tagger":
+        features = build_tagging_inputs(tokenizer, sentences, 512).features
+        naive = lambda: naive_tagger(model, tokenizer, sentences)  # noqa: E731
+    else:
+        features = build_qa_inputs(tokenizer, [r["question"] for r in rows], [r["context"] for r in rows], 384, 128,
+                                   64).features
+        naive = lambda: naive_qa(model, tokenizer, rows)  # noqa: E731
+    prepared = floor_batches(features, tokenizer)
+    with torch.inference_mode(), Timer() as floor_time:
+        for batch in prepared:
+            model(**batch)
+    with torch.inference_mode(), Timer() as naive_time:
+        naive()
+    return {"kind": kind, "task": task, "model": f"random BERT-{size}", "examples": len(features),
+            "threads": torch.get_num_threads(), "harness_s": round(harness_time.seconds, 2),
+            "floor_s": round(floor_time.seconds, 2), "naive_s": round(naive_time.seconds, 2),
+            "harness_over_floor": round(harness_time.seconds / floor_time.seconds, 3),
+            "naive_over_harness": round(naive_time.seconds / harness_time.seconds, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kinds", default="classifier,tagger,qa")
+    parser.add_argument("--size", default="small", choices=["small", "base"])
+    parser.add_argument("--examples", type=int, default=2000)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-kinds-"))
+    reports = [run_kind(kind, work, args.size, args.examples) for kind in args.kinds.split(",")]
+    print(json.dumps(reports, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(reports, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
