@@ -5,4 +5,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 cd "$ROOT"
-harness eval --model demo --tasks xtreme --output_path runs/demo "$@"
+harness eval --model demo --tasks xtreme,iglue --output_path runs/demo "$@"
