@@ -5,7 +5,10 @@
    backward cosines) / 2).
 3. "max" retrieval: each source's best candidate and each target's best candidate, pooled and
    taken greedily one-to-one by descending score; pairs scoring <= 0 are dropped.
-4. Duplicate sentences are collapsed before mining and expanded to every id pair afterwards.
+4. Duplicate sentences are collapsed before mining (text_load_unify); afterwards a mined pair whose
+   source or target text occurs more than once in its file is dropped, as read_sent2id /
+   read_candidate2score do: such sentences can never be extracted, while gold pairs among them
+   stay in the recall denominator.
 5. The threshold maximising F1 against a gold set (the dev "sample" release) is the midpoint
    between the last kept and the next candidate score; test pairs with score >= threshold are
    kept.
@@ -58,26 +61,33 @@ def mine_max(x2y_idx, fwd, y2x_idx, bwd, threshold: float = 0.0) -> list[tuple[i
 
 @dataclass
 class Collapsed:
-    """Unique sentences and, for each, the ids that carry it (in file order)."""
+    """Unique sentences, the ids that carry each (in file order), and which of them repeat."""
 
     texts: list[str]
     ids: list[list[str]]
+    repeated: frozenset[int] = frozenset()  # unique texts whose stripped form occurs more than once
 
     @classmethod
     def of(cls, id_sentences: Sequence[Sequence[str]]) -> "Collapsed":
         by_text: dict[str, list[str]] = {}
+        stripped: dict[str, int] = {}
         for sid, text in id_sentences:
             by_text.setdefault(text, []).append(sid)
-        return cls(list(by_text), list(by_text.values()))
+            stripped[text.strip()] = stripped.get(text.strip(), 0) + 1
+        texts = list(by_text)
+        repeated = frozenset(i for i, text in enumerate(texts) if stripped[text.strip()] > 1)
+        return cls(texts, list(by_text.values()), repeated)
 
 
 def expand_candidates(pairs, source: Collapsed, target: Collapsed) -> dict[tuple[str, str], float]:
-    """Mined sentence pairs → every (source id, target id) pair carrying them, with the score."""
+    """Mined sentence pairs → (source id, target id) candidates with their scores, leaving out
+    pairs with a repeated sentence on either side (XTREME's read_candidate2score)."""
     candidates: dict[tuple[str, str], float] = {}
     for s, t, score in pairs:
-        for sid in source.ids[s]:
-            for tid in target.ids[t]:
-                candidates[(sid, tid)] = score
+        if s in source.repeated or t in target.repeated:
+            continue
+        key = (source.ids[s][0], target.ids[t][0])
+        candidates[key] = max(score, candidates.get(key, score))
     return candidates
 
 

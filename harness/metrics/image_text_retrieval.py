@@ -1,7 +1,7 @@
 """Image–text retrieval ranks and Recall@K, as IGLUE's eval_retrieval.py computes them.
 
 Captions are the annotation rows; images are the distinct images they name (IGLUE keys them by
-img_path for xFlickr&CO and by wit_ix for WIT, where up to 20 captions share one image).
+img_path for xFlickr&CO and by wit_ix for WIT, where several captions can share one image: up to 24 in ja).
 Text→image (IR): each caption ranks every image, its gold is its own image. Image→text (TR):
 each image ranks every caption, and its rank is that of its best-placed own caption. Recall@K
 is the share of queries whose gold is within the top K. Ties are broken by candidate order

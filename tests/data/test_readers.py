@@ -133,3 +133,16 @@ def test_demo_data_is_what_the_generator_writes(tmp_path, monkeypatch):
     assert generated == committed
     for rel in generated:
         assert filecmp.cmp(tmp_path / rel, DEMO_DATA_DIR / rel, shallow=False), rel
+
+
+@pytest.mark.parametrize("source, gold, fragment", [
+    ("", "de-1\ten-1\n", "no sentences"),
+    ("de-1\tHallo\n", "de-9\ten-1\n", "names id 'de-9'"),
+])
+def test_bucc_release_problems_are_named(index, tmp_path, source, gold, fragment):
+    for release in ("sample", "training"):
+        (tmp_path / f"de-en.{release}.de").write_text(source, encoding="utf-8")
+        (tmp_path / f"de-en.{release}.en").write_text("en-1\tHello\n", encoding="utf-8")
+        (tmp_path / f"de-en.{release}.gold").write_text(gold, encoding="utf-8")
+    with pytest.raises(HarnessError, match=fragment):
+        resolve_source(index.tasks["bucc2018"], {"bucc2018": str(tmp_path)}).load("de")

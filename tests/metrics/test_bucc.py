@@ -102,13 +102,14 @@ def test_threshold_then_extract_with_greater_or_equal():
     assert threshold == pytest.approx(0.35)  # midpoint to the next score
 
 
-def test_duplicates_are_collapsed_and_expanded_to_every_id():
-    source = Collapsed.of([["s1", "Hallo"], ["s2", "Welt"], ["s3", "Hallo"]])
-    target = Collapsed.of([["t1", "Hello"], ["t2", "Hello"], ["t3", "World"]])
-    assert source.texts == ["Hallo", "Welt"] and source.ids == [["s1", "s3"], ["s2"]]
-    pairs = [(0, 0, 1.2), (1, 1, 1.1)]
-    assert expand_candidates(pairs, source, target) == {
-        ("s1", "t1"): 1.2, ("s1", "t2"): 1.2, ("s3", "t1"): 1.2, ("s3", "t2"): 1.2, ("s2", "t3"): 1.1}
+def test_duplicates_are_mined_once_and_then_dropped_like_xtreme():
+    source = Collapsed.of([["s1", "Hallo"], ["s2", "Welt"], ["s3", "Hallo"], ["s4", "Baum "], ["s5", "Baum"]])
+    target = Collapsed.of([["t1", "Hello"], ["t2", "Hello"], ["t3", "World"], ["t4", "Tree"]])
+    assert source.texts == ["Hallo", "Welt", "Baum ", "Baum"] and source.ids[0] == ["s1", "s3"]
+    # "Baum " and "Baum" are two texts to mine but one sentence once stripped: repeated too
+    assert source.repeated == {0, 2, 3} and target.repeated == {0}
+    pairs = [(0, 0, 1.2), (1, 1, 1.1), (2, 2, 1.0), (1, 2, 0.5)]
+    assert expand_candidates(pairs, source, target) == {("s2", "t3"): 1.1, ("s2", "t4"): 0.5}
 
 
 def test_prf_counts_sets():

@@ -38,15 +38,24 @@ def _gold(path: Path) -> list[list[str]]:
 
 def read_bucc_release(folder: Path, task_name: str, lang: str, release: str, gold_required: bool = True) -> dict:
     stem = f"{lang}-en.{release}"
-    source = _id_sentences(find_file(folder, f"{stem}.{lang}", task_name))
-    target = _id_sentences(find_file(folder, f"{stem}.en", task_name))
+    paths = {side: find_file(folder, f"{stem}.{suffix}", task_name) for side, suffix in (("source", lang), ("target", "en"))}
+    sides = {side: _id_sentences(path) for side, path in paths.items()}
+    for side, rows in sides.items():
+        if not rows:
+            raise HarnessError(f"{paths[side]}: no sentences (expected id<TAB>sentence lines)")
     try:
-        gold = _gold(find_file(folder, f"{stem}.gold", task_name))
+        gold_path = find_file(folder, f"{stem}.gold", task_name)
     except HarnessError:
         if gold_required:
             raise
-        gold = []
-    return {"source": source, "target": target, "gold": gold}
+        return {**sides, "gold": []}
+    gold = _gold(gold_path)
+    known = {side: {sid for sid, _ in rows} for side, rows in sides.items()}
+    for lineno, (sid, tid) in enumerate(gold, 1):
+        if sid not in known["source"] or tid not in known["target"]:
+            missing = sid if sid not in known["source"] else tid
+            raise HarnessError(f"{gold_path}: gold pair {lineno} names id {missing!r}, which is not in the sentence files")
+    return {**sides, "gold": gold}
 
 
 def read_bucc_txt(folder: Path, task: TaskConfig, lang: str, split: str) -> dict:
