@@ -99,15 +99,28 @@ def pool(hidden, mask, pooling: str):
 
 
 def encode_sentences(loaded, runner, texts: Sequence[str], layer: int, pooling: str, max_length: int,
-                     desc: str = "encode") -> np.ndarray:
-    """(n, hidden) float32 sentence embeddings, in the order of ``texts``."""
-    if not texts:
-        return np.zeros((0, loaded.config.hidden_size), dtype=np.float32)
-    reader = LayerReader(loaded.model, layer)
-    features = tokenize(loaded.tokenizer, texts, max_length=max_length)
+                     desc: str = "encode", memo: dict | None = None) -> np.ndarray:
+    """(n, hidden) float32 sentence embeddings, in the order of ``texts``.
 
-    def forward(batch):
-        return pool(reader(batch), batch["attention_mask"], pooling)
+    With ``memo`` (text → embedding, for one model, layer, pooling and length), sentences met
+    before are not encoded again: Tatoeba's English sides repeat across languages (about one
+    English line in nine), and a sentence's embedding does not depend on its batch."""
+    width = loaded.config.hidden_size
+    todo = list(dict.fromkeys(t for t in texts if memo is None or t not in memo))
+    fresh = np.zeros((0, width), dtype=np.float32)
+    if todo:
+        reader = LayerReader(loaded.model, layer)
+        features = tokenize(loaded.tokenizer, todo, max_length=max_length)
 
-    pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
-    return np.stack(runner.run(features, forward, pad, desc=desc))
+        def forward(batch):
+            return pool(reader(batch), batch["attention_mask"], pooling)
+
+        pad = {"input_ids": loaded.tokenizer.pad_token_id or 0}
+        fresh = np.stack(runner.run(features, forward, pad, desc=desc))
+    if memo is None and len(todo) == len(texts):
+        return fresh
+    found = dict(zip(todo, fresh))
+    if memo is not None:
+        memo.update(found)
+        found = memo
+    return np.stack([found[t] for t in texts]) if texts else np.zeros((0, width), dtype=np.float32)

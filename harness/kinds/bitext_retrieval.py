@@ -32,11 +32,13 @@ class BitextRetrieval(TaskKind):
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
         settings = retrieval_settings(task, loaded)
         max_length = effective_max_length(task, loaded)
-        encode = lambda texts, side: encode_sentences(  # noqa: E731
+        # English sentences recur across the languages' files: encode each once per model.
+        english = loaded.memo.setdefault(("sentence-embeddings", settings["layer"], settings["pooling"], max_length), {})
+        encode = lambda texts, side, memo=None: encode_sentences(  # noqa: E731
             loaded, runner, texts, settings["layer"], settings["pooling"], max_length,
-            desc=f"{task.task}/{data.lang} {side}")
+            desc=f"{task.task}/{data.lang} {side}", memo=memo)
         source = l2_normalize(encode([r["source"] for r in data.rows], "source"))
-        target = l2_normalize(encode([r["target"] for r in data.rows], "target"))
+        target = l2_normalize(encode([r["target"] for r in data.rows], "target", english))
         device = str(runner.device)
         forward, forward_scores = top1_retrieval(target, source, device=device)
         reverse, _ = top1_retrieval(source, target, device=device)

@@ -39,6 +39,9 @@ class LoadedModel:
     device: Any
     args: ModelArgs
     info: dict = field(default_factory=dict)
+    # per-model memo of computed results reused across languages (e.g. sentence embeddings);
+    # it lives as long as the model stays loaded
+    memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def max_positions(self) -> int | None:

@@ -51,3 +51,20 @@ def test_early_stop_reads_the_same_hidden_state(tiny_models, layer):
         full = loaded.model(**batch, output_hidden_states=True).hidden_states[layer]
     assert reader.stack is not None  # the early stop was used, and verified
     torch.testing.assert_close(early, full)
+
+
+def test_memo_reuses_embeddings_and_gives_the_same_vectors(tiny_models):
+    folder = tiny_models("encoder")
+    loaded = load_model(str(folder), "encoder", ModelArgs(), torch.device("cpu"))
+    runner = InferenceRunner("cpu", progress=False)
+    first = ["The cat sleeps.", "Tom needs water."]
+    second = ["Tom needs water.", "Wo ist der Bahnhof?", "The cat sleeps."]
+    memo: dict = {}
+    encode_sentences(loaded, runner, first, 2, "mean", 64, memo=memo)
+    calls = []
+    original = runner.run
+    runner.run = lambda features, *a, **k: calls.append(len(features)) or original(features, *a, **k)
+    reused = encode_sentences(loaded, runner, second, 2, "mean", 64, memo=memo)
+    assert calls == [1]  # only the new sentence was encoded
+    direct = encode_sentences(loaded, InferenceRunner("cpu", progress=False), second, 2, "mean", 64)
+    np.testing.assert_allclose(reused, direct, atol=1e-4)

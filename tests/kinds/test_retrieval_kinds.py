@@ -7,13 +7,6 @@ from harness.kinds.base import Predictions
 from harness.taskfiles.index import TaskIndex
 
 
-class FakeLoaded:
-    """An 'encoder' whose sentence embeddings are fixed vectors, to check retrieval by hand."""
-
-    def __init__(self, vectors):
-        self.vectors = vectors
-
-
 def test_tatoeba_english_queries_the_non_english_index(monkeypatch):
     import harness.kinds.bitext_retrieval as module
 
@@ -30,7 +23,10 @@ def test_tatoeba_english_queries_the_non_english_index(monkeypatch):
 
     kind = get_kind("bitext_retrieval")
     data = LanguageData("tatoeba", "de", "test", rows, "t")
-    predictions = kind.predict(task, data, None, Runner())
+    class Loaded:
+        memo: dict = {}
+
+    predictions = kind.predict(task, data, Loaded(), Runner())
     # English t0 → s0; t1 = (0, .2, 1) is closest to s2 = (0, 1, .1); t2 → s2
     assert predictions.values == [0, 2, 2]
     unit = kind.score(task, data, predictions)
