@@ -1,7 +1,7 @@
 """Model inputs for extractive QA: (question, context window) pairs with character offsets.
 
-As XTREME's run_squad (transformers' SQuAD feature conversion): the question is cut to
-``max_query_length`` tokens; the context is cut into windows of ``max_length`` tokens whose starts
+As XTREME's run_squad (transformers' SQuAD feature conversion): the question's token ids are cut
+to ``max_query_length``; the context is cut into windows of ``max_length`` tokens whose starts
 are ``doc_stride`` context tokens apart; a token seen in several windows counts as "max context"
 only in the window where min(left context, right context) + 0.01 × window length is largest, and
 an answer may start only at a max-context token.
@@ -45,21 +45,49 @@ def max_context_owner(starts: Sequence[int], lengths: Sequence[int]) -> np.ndarr
     return scores.argmax(axis=0)
 
 
-def _truncate_questions(tokenizer, questions: Sequence[str], limit: int) -> tuple[list[str], list[int]]:
-    encoded = tokenizer(list(questions), add_special_tokens=False, return_offsets_mapping=True)
-    texts, lengths, cut = [], [], []
-    for i, (text, offsets) in enumerate(zip(questions, encoded["offset_mapping"])):
-        if len(offsets) > limit:
-            texts.append(text[:offsets[limit - 1][1]])
-            cut.append(i)
-        else:
-            texts.append(text)
-        lengths.append(len(offsets))
-    if cut:  # a cut inside a word can re-tokenise differently: count again
-        again = tokenizer([texts[i] for i in cut], add_special_tokens=False)["input_ids"]
-        for i, ids in zip(cut, again):
-            lengths[i] = len(ids)
-    return texts, lengths
+def _question_lengths(tokenizer, questions: Sequence[str]) -> list[int]:
+    return [len(ids) for ids in tokenizer(list(questions), add_special_tokens=False)["input_ids"]]
+
+
+def _long_question_windows(tokenizer, question: str, context: str, limit: int, capacity: int, overlap: int,
+                           context_first_side: bool) -> list[tuple[list, list, list, list]]:
+    """Windows of a question longer than ``limit`` tokens: its token ids cut to ``limit``, as the
+    official feature conversion does (cutting the text and tokenising again can segment the last
+    word differently), paired with each context window through the tokenizer's own post-processor,
+    so special tokens, segment ids and offsets are exactly what a tokenizer call would give."""
+    backend = tokenizer.backend_tokenizer
+    backend.no_truncation()  # a tokenizer call sets these again for itself
+    backend.no_padding()
+    cut = backend.encode(question, add_special_tokens=False)
+    cut.truncate(limit)
+    context_encoding = backend.encode(context, add_special_tokens=False)
+    if len(context_encoding.ids) > capacity:
+        context_encoding.truncate(capacity, stride=overlap)
+    first, second = (context_encoding, cut) if context_first_side else (cut, context_encoding)
+    first.set_sequence_id(0)  # a tokenizer call marks the sides itself; plain encodes are unmarked
+    second.set_sequence_id(1)
+    combined = backend.post_process(first, second, add_special_tokens=True)
+    # The post-processor pairs every part of both sides; keep the parts with the cut question.
+    question_side, context_side = (1, 0) if context_first_side else (0, 1)
+
+    def context_start(encoding) -> int:
+        return next((o[0] for o, s in zip(encoding.offsets, encoding.sequence_ids) if s == context_side), -1)
+
+    def question_part(encoding) -> list:
+        return [(i, o) for i, o, s in zip(encoding.ids, encoding.offsets, encoding.sequence_ids) if s == question_side]
+
+    kept = question_part(combined)  # the first encoding pairs the first parts of both sides
+    windows = sorted((e for e in [combined, *combined.overflowing] if question_part(e) == kept), key=context_start)
+    # Overflowing parts keep the segment ids of the plain encodes (all 0): take each side's and
+    # each special token's segment id from the first encoding, which the template set.
+    side_type = {s: t for t, s in zip(combined.type_ids, combined.sequence_ids) if s is not None}
+    special_types = [t for t, s in zip(combined.type_ids, combined.sequence_ids) if s is None]
+    features = []
+    for encoding in windows:
+        specials = iter(special_types)
+        type_ids = [next(specials) if s is None else side_type[s] for s in encoding.sequence_ids]
+        features.append((list(encoding.ids), type_ids, list(encoding.sequence_ids), list(encoding.offsets)))
+    return features
 
 
 def build_qa_inputs(tokenizer, questions: Sequence[str], contexts: Sequence[str], max_length: int,
@@ -70,13 +98,23 @@ def build_qa_inputs(tokenizer, questions: Sequence[str], contexts: Sequence[str]
     limit = min(max_query_length, max(1, (max_length - specials) // 2))
     if max_length - specials - 1 < 1:
         raise HarnessError(f"max_length {max_length} leaves no room for the context")
-    questions, q_lengths = _truncate_questions(tokenizer, questions, limit)
+    q_lengths = _question_lengths(tokenizer, questions)
     context_first_side = tokenizer.padding_side != "right"  # XLNet-style models put the context first
     context_id = 0 if context_first_side else 1
+    keys = [k for k in ("input_ids", "token_type_ids") if k in tokenizer.model_input_names]
+    per_example: list[list[tuple[dict, QAWindow]]] = [[] for _ in questions]
     groups: dict[int, list[int]] = {}
     for i, length in enumerate(q_lengths):
-        groups.setdefault(length, []).append(i)
-    per_example: list[list[tuple[dict, QAWindow]]] = [[] for _ in questions]
+        if length <= limit:
+            groups.setdefault(length, []).append(i)
+            continue
+        capacity = max(1, max_length - specials - limit)
+        overlap = max(0, capacity - doc_stride)
+        for ids, type_ids, sequence_ids, offsets in _long_question_windows(
+                tokenizer, questions[i], contexts[i], limit, capacity, overlap, context_first_side):
+            feature = {"input_ids": ids, "token_type_ids": type_ids}
+            per_example[i].append(({k: feature[k] for k in keys}, _window(i, sequence_ids, offsets, context_id)))
+        _mark_max_context([win for _, win in per_example[i]], capacity - overlap)
     for q_length, members in sorted(groups.items()):
         capacity = max(1, max_length - specials - q_length)
         overlap = max(0, capacity - doc_stride)  # the tokenizer's "stride" is the overlap
@@ -85,18 +123,20 @@ def build_qa_inputs(tokenizer, questions: Sequence[str], contexts: Sequence[str]
                             truncation="only_first" if context_first_side else "only_second",
                             max_length=max_length, stride=overlap, return_overflowing_tokens=True,
                             return_offsets_mapping=True)
-        keys = [k for k in ("input_ids", "token_type_ids") if k in encoded]
         for w, local in enumerate(encoded["overflow_to_sample_mapping"]):
-            sequence_ids = encoded.sequence_ids(w)
-            context = [p for p, s in enumerate(sequence_ids) if s == context_id]
-            window = QAWindow(members[local], context[0] if context else -1, context[-1] if context else -2,
-                              [tuple(o) for o in encoded["offset_mapping"][w]], np.zeros(0, dtype=bool))
+            window = _window(members[local], encoded.sequence_ids(w), encoded["offset_mapping"][w], context_id)
             per_example[members[local]].append(({k: encoded[k][w] for k in keys}, window))
         for i in members:
             _mark_max_context([win for _, win in per_example[i]], capacity - overlap)
     features = [f for pairs in per_example for f, _ in pairs]
     windows = [w for pairs in per_example for _, w in pairs]
     return QAInputs(features, windows)
+
+
+def _window(example: int, sequence_ids: Sequence, offsets: Sequence, context_id: int) -> QAWindow:
+    context = [p for p, s in enumerate(sequence_ids) if s == context_id]
+    return QAWindow(example, context[0] if context else -1, context[-1] if context else -2,
+                    [tuple(o) for o in offsets], np.zeros(0, dtype=bool))
 
 
 def _mark_max_context(windows: list[QAWindow], advance: int) -> None:

@@ -72,7 +72,7 @@ class ExtractiveQA(TaskKind):
         rows = data.rows
         questions, contexts = [r["question"] for r in rows], [r["context"] for r in rows]
         inputs = cached_build(
-            loaded.tokenizer, "qa-windows",
+            loaded.tokenizer, "qa-windows-v2",  # v2: question cut by token ids
             [questions, contexts, max_length, settings["doc_stride"], settings["max_query_length"]],
             lambda: build_qa_inputs(loaded.tokenizer, questions, contexts, max_length, settings["doc_stride"],
                                     settings["max_query_length"]))
