@@ -38,19 +38,26 @@ def test_panx_reader_names_file_and_line_of_a_malformed_line(index, tmp_path):
         resolve_source(index.tasks["panx"], {"panx": str(tmp_path)}).load("de")
 
 
+def test_panx_reader_refuses_a_gold_tag_the_task_does_not_have(index, tmp_path):
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "test").write_text("de:Anna\tB-PER\nde:Bonn\tB-MISC\n", encoding="utf-8")
+    with pytest.raises(HarnessError, match=r"de/test:2: unknown tag 'B-MISC'; expected one of O, B-PER"):
+        resolve_source(index.tasks["panx"], {"panx": str(tmp_path)}).load("de")
+
+
 def test_conllu_reader_skips_ranges_and_empty_nodes_and_joins_treebanks_in_order(index, tmp_path):
     (tmp_path / "UD_German-B").mkdir()
     (tmp_path / "UD_German-A").mkdir()
     (tmp_path / "UD_English-X").mkdir()
     (tmp_path / "UD_German-B" / "de_b-ud-test.conllu").write_text(conllu(
-        [("1", "Er"), ("2-3", "im"), ("2", "in", "_", "ADP"), ("3", "dem", "_", "DET"), ("3.1", "ist", "_", "AUX"),
+        [("1", "Er", "_", "PRON"), ("2-3", "im"), ("2", "in", "_", "ADP"), ("3", "dem", "_", "DET"), ("3.1", "ist", "_", "AUX"),
          ("4", "Haus", "_", "NOUN")]), encoding="utf-8")
     (tmp_path / "UD_German-A" / "de_a-ud-test.conllu").write_text(conllu([("1", "Ja", "_", "INTJ")]), encoding="utf-8")
     (tmp_path / "UD_German-A" / "de_a-ud-dev.conllu").write_text(conllu([("1", "Dev", "_", "X")]), encoding="utf-8")
     (tmp_path / "UD_English-X" / "en_x-ud-test.conllu").write_text(conllu([("1", "Yes", "_", "INTJ")]), encoding="utf-8")
     rows = resolve_source(index.tasks["udpos"], {"udpos": str(tmp_path)}).load("de")
     assert [r["tokens"] for r in rows] == [["Ja"], ["Er", "in", "dem", "Haus"]]
-    assert rows[1]["tags"] == ["_", "ADP", "DET", "NOUN"]
+    assert rows[1]["tags"] == ["PRON", "ADP", "DET", "NOUN"]
     assert [r["id"] for r in rows] == ["0", "1"]
 
 
@@ -66,6 +73,7 @@ def test_conllu_reader_skips_sentences_released_without_text(index, tmp_path):
 @pytest.mark.parametrize("line, message", [
     ("1\tEr\t_\tPRON", r"de_x-ud-test.conllu:3: expected 10 tab-separated CoNLL-U fields, got 4"),
     ("2\tEr\t_\tPRON\t_\t_\t_\t_\t_\t_", r"de_x-ud-test.conllu:3: word id '2' out of sequence"),
+    ("1\tEr\t_\tPRN\t_\t_\t_\t_\t_\t_", r"de_x-ud-test.conllu:3: unknown UPOS tag 'PRN'; expected one of ADJ"),
 ])
 def test_malformed_conllu_line_names_file_and_line(index, tmp_path, line, message):
     (tmp_path / "UD_German-X").mkdir()

@@ -12,6 +12,7 @@ Rows: ``{"id", "tokens", "tags"}``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from harness.data.readers.common import read_lines
 from harness.errors import HarnessError
@@ -31,7 +32,7 @@ def _text_withheld(forms: list[str]) -> bool:
     return blanks > 0 and blanks >= len(forms) - 1
 
 
-def read_conllu(path: Path) -> list[tuple[list[str], list[str]]]:
+def read_conllu(path: Path, labels: Sequence[str] | None = None) -> list[tuple[list[str], list[str]]]:
     sentences = []
     forms: list[str] = []
     tags: list[str] = []
@@ -53,6 +54,8 @@ def read_conllu(path: Path) -> list[tuple[list[str], list[str]]]:
             raise HarnessError(f"{path}:{lineno}: word id {word_id!r} out of sequence (expected {len(forms) + 1})")
         if not fields[3]:
             raise HarnessError(f"{path}:{lineno}: empty UPOS field")
+        if labels is not None and fields[3] not in labels:
+            raise HarnessError(f"{path}:{lineno}: unknown UPOS tag {fields[3]!r}; expected one of {', '.join(labels)}")
         forms.append(fields[1])
         tags.append(fields[3])
     return sentences
@@ -68,6 +71,6 @@ def read_ud_conllu(folder: Path, task: TaskConfig, lang: str, split: str) -> lis
         )
     rows = []
     for path in files:
-        for forms, tags in read_conllu(path):
+        for forms, tags in read_conllu(path, task.labels):
             rows.append({"id": str(len(rows)), "tokens": forms, "tags": tags})
     return rows
