@@ -1,9 +1,11 @@
-"""BUCC mining time and peak memory on synthetic 768-d embeddings, each size in a fresh process.
+"""BUCC mining time and peak memory on synthetic embeddings, each size in a fresh process.
 
-    python bench/bench_bucc.py [--sizes 10000,50000,100000] [--dim 768]
+    python bench/bench_bucc.py [--sizes 10000,50000,100000] [--dim 768] [--device cpu|cuda]
 
 Peak memory is the process's peak resident set size minus its size just after the embeddings
-exist, so it measures what mining adds (bounded by the chunk sizes, not by n²).
+exist, so it measures what mining adds (bounded by the chunk sizes, not by n²). With
+``--device cuda`` the nearest-neighbour search runs on the GPU and its peak GPU memory is
+reported too (issue 7: ``--sizes 400000 --dim 1024 --device cuda``, BUCC at full size).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def one(n: int, dim: int) -> dict:
+def one(n: int, dim: int, device: str) -> dict:
     import numpy as np
+    import torch
 
     from harness.metrics.bucc import bucc_margin_scores, mine_max
     from harness.metrics.retrieval import l2_normalize
@@ -30,28 +33,39 @@ def one(n: int, dim: int) -> dict:
     noise = rng.standard_normal((n, dim), dtype=np.float32)
     x = l2_normalize(y + 0.5 * noise / np.sqrt(dim))  # every x has a noisy true partner
     del noise
+    gpu = device.startswith("cuda")
+    if gpu:
+        torch.cuda.reset_peak_memory_stats()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    pairs = mine_max(*bucc_margin_scores(x, y, k=4))
+    scores = bucc_margin_scores(x, y, k=4, device=device)
+    search_s = time.perf_counter() - start
+    pairs = mine_max(*scores)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     correct = sum(1 for s, t, _ in pairs if s == t)
-    return {"n_per_side": n, "dim": dim, "seconds": round(seconds, 2), "extra_peak_mib": round((peak - base) / 1024, 1),
-            "embeddings_mib": round(2 * n * dim * 4 / 2**20, 1), "full_matrix_would_be_mib": round(n * n * 4 / 2**20),
-            "mined": len(pairs), "correct": correct}
+    report = {"n_per_side": n, "dim": dim, "device": torch.cuda.get_device_name() if gpu else "cpu",
+              "seconds": round(seconds, 2), "search_s": round(search_s, 2),
+              "extra_peak_mib": round((peak - base) / 1024, 1),
+              "embeddings_mib": round(2 * n * dim * 4 / 2**20, 1), "full_matrix_would_be_mib": round(n * n * 4 / 2**20),
+              "mined": len(pairs), "correct": correct}
+    if gpu:
+        report["gpu_peak_mib"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,50000,100000")
     parser.add_argument("--dim", type=int, default=768)
+    parser.add_argument("--device", default="cpu")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.dim)))
+        print(json.dumps(one(args.one, args.dim, args.device)))
         return
     for n in map(int, args.sizes.split(",")):
-        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--dim", str(args.dim)],
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--dim", str(args.dim), "--device", args.device],
                              capture_output=True, text=True, check=True).stdout
         print(out.strip(), flush=True)
 

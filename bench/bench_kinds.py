@@ -1,6 +1,7 @@
 """Text classifier, token classifier and QA: `harness eval` vs the forward floor vs a naive loop.
 
-    python bench/bench_kinds.py [--kinds classifier,tagger,qa] [--size small|base] [--examples N]
+    python bench/bench_kinds.py [--kinds classifier,tagger,qa] [--size small|base|large] [--examples N]
+                                [--device cpu|cuda] [--autocast none|bfloat16|float16]
 
 For each kind, in one process and one run:
 (H) harness: run_eval end to end (reading release-layout files, tokenising, batching, forward,
@@ -11,7 +12,10 @@ For each kind, in one process and one run:
     examples do), with the same read-out.
 Inputs are real text: XNLI-like pairs from the Tatoeba files (English sentence, its translation),
 tagging sentences from the XQuAD contexts, and the XQuAD questions. Targets (issues 2 and 7): H/F
-<= 1.15 (QA: 1.2) and N/H >= 2, as ratios from one run.
+<= 1.15 (QA: 1.2) and N/H >= 2, as ratios from one run. On a GPU (issue 7: ``--size large
+--device cuda --autocast bfloat16``, XLM-R Large shapes) the report adds examples/s and the model
+FLOP/s the floor and the harness reach (FLOPs counted over the padded batches, see
+``bench.common.encoder_flops``), to set against the card's peak.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SHARED, Timer, build_model  # noqa: E402
+from bench.common import SHARED, Timer, build_model, encoder_flops  # noqa: E402
 
 UPOS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
         "SCONJ", "SYM", "VERB", "X"]
@@ -65,23 +69,23 @@ def tagging_data(work: Path, count: int) -> list[list[str]]:
     return sentences
 
 
-def naive_classifier(model, tokenizer, pairs):
+def naive_classifier(model, tokenizer, pairs, device):
     out = []
     for start in range(0, len(pairs), 32):
         batch = pairs[start:start + 32]
         enc = tokenizer([a for a, _ in batch], [b for _, b in batch], padding=True, truncation=True, max_length=128,
-                        return_tensors="pt")
+                        return_tensors="pt").to(device)
         out += model(**enc).logits.argmax(-1).tolist()
     return out
 
 
-def naive_tagger(model, tokenizer, sentences):
+def naive_tagger(model, tokenizer, sentences, device):
     out = []
     for start in range(0, len(sentences), 32):
         batch = sentences[start:start + 32]
         enc = tokenizer(batch, is_split_into_words=True, padding=True, truncation=True, max_length=512,
                         return_tensors="pt")
-        logits = model(**enc).logits.argmax(-1)
+        logits = model(**enc.to(device)).logits.argmax(-1).cpu()
         for row in range(len(batch)):
             seen, tags = set(), []
             for position, word in enumerate(enc.word_ids(row)):
@@ -92,7 +96,7 @@ def naive_tagger(model, tokenizer, sentences):
     return out
 
 
-def naive_qa(model, tokenizer, rows):
+def naive_qa(model, tokenizer, rows, device):
     answers = []
     for start in range(0, len(rows), 32):
         batch = rows[start:start + 32]
@@ -100,12 +104,13 @@ def naive_qa(model, tokenizer, rows):
                         max_length=384, stride=128, return_overflowing_tokens=True, padding="max_length",
                         return_tensors="pt")
         enc.pop("overflow_to_sample_mapping")
-        output = model(**enc)
+        output = model(**enc.to(device))
         answers += list(zip(output.start_logits.argmax(-1).tolist(), output.end_logits.argmax(-1).tolist()))
     return answers
 
 
-def floor_batches(features, tokenizer):
+def floor_batches(features, tokenizer, device):
+    """The harness's batch plan, padded and already on the device."""
     import torch
 
     from harness.evaluator.batching import pad_batch, plan_batches
@@ -113,13 +118,23 @@ def floor_batches(features, tokenizer):
 
     lengths = [len(f["input_ids"]) for f in features]
     out = []
-    for batch in plan_batches(lengths, DEFAULT_TOKENS["cpu"], DEFAULT_MAX_EXAMPLES["cpu"]):
+    for batch in plan_batches(lengths, DEFAULT_TOKENS[device.type], DEFAULT_MAX_EXAMPLES[device.type]):
         padded = pad_batch([features[i] for i in batch], {"input_ids": tokenizer.pad_token_id})
-        out.append({k: torch.from_numpy(v) for k, v in padded.items()})
+        out.append({k: torch.from_numpy(v).to(device) for k, v in padded.items()})
     return out
 
 
-def run_kind(kind: str, work: Path, size: str, examples: int) -> dict:
+def autocast_context(device, autocast: str):
+    import contextlib
+
+    import torch
+
+    if autocast == "none" or device.type != "cuda":
+        return contextlib.nullcontext()
+    return torch.autocast("cuda", dtype=getattr(torch, autocast))
+
+
+def run_kind(kind: str, work: Path, size: str, examples: int, device_name: str = "cpu", autocast: str = "none") -> dict:
     import torch
 
     from harness.evaluator.evaluate import EvalRequest, run_eval
@@ -154,47 +169,65 @@ def run_kind(kind: str, work: Path, size: str, examples: int) -> dict:
     import os
 
     os.environ["HARNESS_TOKEN_CACHE"] = "0"  # time tokenisation as a first run pays it
+    device = torch.device(device_name)
     request = EvalRequest(model=str(model_dir), tasks=[task], languages=["en"] if kind != "qa" else ["en", "de"],
-                          data_dirs={task: str(data_dir)}, output_path=work / f"run-{kind}", device="cpu",
-                          progress=False, limit=examples // 2 if kind == "qa" else None, overwrite=True)
+                          data_dirs={task: str(data_dir)}, output_path=work / f"run-{kind}", device=device_name,
+                          progress=False, limit=examples // 2 if kind == "qa" else None, overwrite=True,
+                          model_args=ModelArgs(autocast=autocast))
     with Timer() as harness_time:
         outcome = run_eval(request)
     assert not outcome.errors, outcome.errors
 
-    loaded = load_model(str(model_dir), role, ModelArgs(), torch.device("cpu"))
+    loaded = load_model(str(model_dir), role, ModelArgs(), device)
     tokenizer, model = loaded.tokenizer, loaded.model
     if kind == "classifier":
         features = tokenize(tokenizer, [a for a, _ in pairs], [b for _, b in pairs], max_length=128)
-        naive = lambda: naive_classifier(model, tokenizer, pairs)  # noqa: E731
+        naive = lambda device: naive_classifier(model, tokenizer, pairs, device)  # noqa: E731
     elif kind == "tagger":
         features = build_tagging_inputs(tokenizer, sentences, 512).features
-        naive = lambda: naive_tagger(model, tokenizer, sentences)  # noqa: E731
+        naive = lambda device: naive_tagger(model, tokenizer, sentences, device)  # noqa: E731
     else:
         features = build_qa_inputs(tokenizer, [r["question"] for r in rows], [r["context"] for r in rows], 384, 128,
                                    64).features
-        naive = lambda: naive_qa(model, tokenizer, rows)  # noqa: E731
-    prepared = floor_batches(features, tokenizer)
-    with torch.inference_mode(), Timer() as floor_time:
+        naive = lambda device: naive_qa(model, tokenizer, rows, device)  # noqa: E731
+    prepared = floor_batches(features, tokenizer, device)
+    with torch.inference_mode(), autocast_context(device, autocast), Timer() as floor_time:
         for batch in prepared:
             model(**batch)
-    with torch.inference_mode(), Timer() as naive_time:
-        naive()
-    return {"kind": kind, "task": task, "model": f"random BERT-{size}", "examples": len(features),
-            "threads": torch.get_num_threads(), "harness_s": round(harness_time.seconds, 2),
-            "floor_s": round(floor_time.seconds, 2), "naive_s": round(naive_time.seconds, 2),
-            "harness_over_floor": round(harness_time.seconds / floor_time.seconds, 3),
-            "naive_over_harness": round(naive_time.seconds / harness_time.seconds, 3)}
+    with torch.inference_mode(), autocast_context(device, autocast), Timer() as naive_time:
+        naive(device)
+    config = model.config
+    flops = encoder_flops(prepared, config.hidden_size, config.num_hidden_layers, config.intermediate_size)
+    report = {"kind": kind, "task": task, "model": f"random BERT-{size}", "examples": len(features),
+              "device": device_label(device), "autocast": autocast, "threads": torch.get_num_threads(),
+              "harness_s": round(harness_time.seconds, 2), "floor_s": round(floor_time.seconds, 2),
+              "naive_s": round(naive_time.seconds, 2),
+              "harness_over_floor": round(harness_time.seconds / floor_time.seconds, 3),
+              "naive_over_harness": round(naive_time.seconds / harness_time.seconds, 3),
+              "examples_per_s_harness": round(len(features) / harness_time.seconds, 1),
+              "floor_tflops": round(flops / floor_time.seconds / 1e12, 3),
+              "harness_tflops": round(flops / harness_time.seconds / 1e12, 3)}
+    return report
+
+
+def device_label(device) -> str:
+    import torch
+
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kinds", default="classifier,tagger,qa")
-    parser.add_argument("--size", default="small", choices=["small", "base"])
+    parser.add_argument("--size", default="small", choices=["small", "base", "large"])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--autocast", default="none", choices=["none", "bfloat16", "float16"])
     parser.add_argument("--examples", type=int, default=2000)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-kinds-"))
-    reports = [run_kind(kind, work, args.size, args.examples) for kind in args.kinds.split(",")]
+    reports = [run_kind(kind, work, args.size, args.examples, args.device, args.autocast)
+               for kind in args.kinds.split(",")]
     print(json.dumps(reports, indent=2))
     if args.json:
         args.json.write_text(json.dumps(reports, indent=2) + "\n")

@@ -11,6 +11,8 @@ SHARED = Path(os.environ.get("HARNESS_SHARED_DATA", Path(__file__).resolve().par
 SIZES = {
     # BERT-base / XLM-R-base shapes; random weights time the same as trained ones.
     "base": {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072},
+    # XLM-R Large shapes (24 layers, 1024 hidden): the GPU figures of issue 7.
+    "large": {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096},
     "small": {"hidden_size": 256, "num_hidden_layers": 4, "num_attention_heads": 4, "intermediate_size": 1024},
 }
 
@@ -40,10 +42,31 @@ def build_model(folder: Path, texts, size: str, head: str = "encoder", labels=No
     return build_bert(folder, tokenizer, head, labels, seed=0, max_position_embeddings=512, **SIZES[size])
 
 
+def synchronize() -> None:
+    """Wait for queued GPU work, so a timer measures it (a no-op on CPU)."""
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
 class Timer:
     def __enter__(self):
+        synchronize()
         self.start = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
+        synchronize()
         self.seconds = time.perf_counter() - self.start
+
+
+def encoder_flops(batches, hidden: int, layers: int, intermediate: int) -> float:
+    """Forward FLOPs of a BERT-shaped encoder over padded batches (what the GPU computes): per
+    layer and token 2 × (4h² + 2h·i) for the projections and feed-forward, plus 4·s·h for the
+    attention scores and their weighted sum over a padded length s."""
+    total = 0.0
+    for batch in batches:
+        b, s = batch["input_ids"].shape
+        total += layers * b * s * (2 * (4 * hidden * hidden + 2 * hidden * intermediate) + 4 * s * hidden)
+    return total
