@@ -10,3 +10,10 @@ class HarnessError(Exception):
 
     def __init__(self, message: str):
         super().__init__(" ".join(str(message).split()))
+
+
+class TaskStopped(HarnessError):
+    """A problem that concerns a whole task, not one of its languages (labels that cannot be
+    mapped, a data file every language reads, an unreachable hub, too many missing images): the
+    evaluator stops that task with this one message instead of repeating it per language, and the
+    run goes on with the other tasks."""

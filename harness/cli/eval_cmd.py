@@ -65,6 +65,7 @@ def run(args) -> int:
         overwrite=args.overwrite,
         seed=args.seed,
         registry=args.checkpoints,
+        index=index,  # loaded once: a second load would repeat its --include_path override warnings
     )
     outcome = run_eval(request)
     if not outcome.is_main:  # under torchrun, rank 0 reports

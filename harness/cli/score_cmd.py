@@ -14,6 +14,8 @@ def add_parser(sub) -> None:
     p.add_argument("--languages", help="comma-separated languages (default: the files present)")
     add_data_args(p)
     p.add_argument("--output_path", required=True, type=Path, help="where results.json and samples/ go")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace another run's results in --output_path (never the --predictions being read)")
     p.set_defaults(handler=run)
 
 
@@ -33,6 +35,7 @@ def run(args) -> int:
         languages=split_list(args.languages, "--languages"),
         data_dirs=parse_data_dirs(args.data_dir, index.tasks),
         output_path=args.output_path,
+        overwrite=args.overwrite,
     )
     print(results_table(store.data))
     print(f"\nresults: {args.output_path / 'results.json'}")

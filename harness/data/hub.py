@@ -16,20 +16,55 @@ import logging
 from pathlib import Path
 
 from harness.data.readers.common import fill
-from harness.errors import HarnessError
+from harness.errors import HarnessError, TaskStopped
 from harness.taskfiles.schema import HubSource, TaskConfig
 
 log = logging.getLogger(__name__)
 
 
 def is_hub_mirror(folder: Path) -> bool:
-    readme = folder / "README.md"
-    if readme.is_file() and "configs:" in readme.read_text(encoding="utf-8", errors="replace"):
+    """A README whose YAML header declares ``configs:``, or config folders right below ``folder``
+    holding parquet files (``CONFIG/*.parquet``). Nothing deeper is looked at: a parquet file
+    somewhere inside an unrelated folder (``--data_dir xnli=/tmp``) does not make it a mirror."""
+    if _readme_declares_configs(folder / "README.md"):
         return True
-    return next(folder.rglob("*.parquet"), None) is not None
+    return any(next(config.glob("*.parquet"), None) is not None for config in _subfolders(folder))
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _readme_declares_configs(readme: Path) -> bool:
+    """The dataset card's YAML header (between the leading ``---`` lines) has a top-level ``configs:``."""
+    if not readme.is_file():
+        return False
+    lines = readme.read_text(encoding="utf-8", errors="replace").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return False
+        if line.startswith("configs:"):
+            return True
+    return False
 
 
 _FAILED: dict[tuple, BaseException] = {}
+# Failure types that concern the whole dataset rather than one config (the hub cannot be
+# reached, the dataset does not exist): matched by class name along the exception's MRO, as
+# datasets, huggingface_hub, requests and httpx each have their own.
+_DATASET_LEVEL = {"ConnectionError", "TimeoutError", "OfflineModeIsEnabled", "DatasetNotFoundError",
+                  "RepositoryNotFoundError", "GatedRepoError", "ConnectError", "ConnectTimeout", "ReadTimeout",
+                  "Timeout", "ProxyError", "SSLError"}
+
+
+def dataset_level_failure(err: BaseException) -> bool:
+    """Whether a failed load would fail the same way for every config of the dataset."""
+    return any(cls.__name__ in _DATASET_LEVEL for cls in type(err).__mro__)
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,15 +76,16 @@ def _load_split_cached(path: str, config: str | None, split: str, revision: str 
 
 
 def _load_split(path: str, config: str | None, split: str, revision: str | None):
-    # A failed load (hub unreachable) is remembered, so the next language of the same config
-    # does not wait out the network retries again.
-    key = (path, config, split, revision)
-    if key in _FAILED:
-        raise _FAILED[key]
+    # A failed load is remembered, so the next language does not wait out the network retries
+    # again: per config for a config's own problem, per dataset when the hub is unreachable or
+    # the dataset absent (PAWS-X has one config per language: a timeout was waited out 7 times).
+    for key in ((path, revision), (path, config, split, revision)):
+        if key in _FAILED:
+            raise _FAILED[key]
     try:
         return _load_split_cached(path, config, split, revision)
     except Exception as err:
-        _FAILED[key] = err
+        _FAILED[(path, revision) if dataset_level_failure(err) else (path, config, split, revision)] = err
         raise
 
 
@@ -111,12 +147,15 @@ def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None =
         dataset = _load_split(where, config, hub_split, None if mirror else hub.revision)
     except Exception as err:  # datasets raises many types for one cause: unreachable or absent
         layout = task.data.local.layout if task.data.local else "a parquet mirror of the hub dataset"
+        # Unreachable or absent concerns every language: the task stops with one message.
+        whole = dataset_level_failure(err)
+        error = TaskStopped if whole else HarnessError
         if mirror:
-            raise HarnessError(
-                f"{task.task}: cannot read config {config!r} split {hub_split!r} from the mirror {mirror}: {_first_line(err)}"
-            ) from None
-        raise HarnessError(
-            f"{task.task}: cannot load hub dataset {hub.path} (config {config}, split {hub_split}): "
+            what = "" if whole else f" config {config!r} split {hub_split!r}"
+            raise error(f"{task.task}: cannot read{what} from the mirror {mirror}: {_first_line(err)}") from None
+        what = "" if whole else f" (config {config}, split {hub_split})"
+        raise error(
+            f"{task.task}: cannot load hub dataset {hub.path}{what}: "
             f"{_first_line(err)}; pass a local copy with --data_dir {task.task}=DIR ({layout})"
         ) from None
     missing = [col for col in [*hub.fields.values(), *hub.filter] if col not in dataset.column_names]

@@ -18,16 +18,12 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import unquote
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, TaskStopped  # noqa: F401  (TaskStopped: re-exported)
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 DEFAULT_MAX_MISSING_PERCENT = 1.0
-
-
-class TaskStopped(HarnessError):
-    """Raised when a task cannot go on (too many images missing): the task stops, the run continues."""
 
 
 @dataclass

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from harness.data.images import TaskStopped
 from harness.data.sources import resolve_source, with_images
-from harness.errors import HarnessError
+from harness.errors import HarnessError, TaskStopped
 from harness.evaluator.distributed import init_from_env
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
@@ -47,6 +46,7 @@ class EvalRequest:
     seed: int = 1234
     progress: bool | None = None
     registry: Path | None = None  # checkpoints.yaml to resolve --model names in
+    index: TaskIndex | None = None  # the task index already loaded (with include_paths); None: load it here
 
 
 @dataclass
@@ -59,14 +59,33 @@ class EvalOutcome:
 
 
 def check_languages(requested: Sequence[str] | None, tasks: Sequence[TaskConfig], index: TaskIndex) -> None:
+    """Every requested language must belong to some selected task. A code that some other task
+    has is a real language the selection lacks — say which tasks have it rather than suggest a
+    spelling; only a code no task knows gets a "did you mean"."""
     if not requested:
         return
+    selected = [task.task for task in tasks]
     covered = {lang for task in tasks for lang in task.languages}
     for lang in requested:
-        if lang not in covered:
-            known = index.known_languages()
-            where = "any of the selected tasks" if lang in known else "any task"
-            raise HarnessError(f"--languages: {lang!r} is not a language of {where}{suggest(lang, covered or known)}")
+        if lang in covered:
+            lacking = [task.task for task in tasks if lang not in task.languages]
+            if lacking:
+                log.info("--languages %s: not a language of %s; those tasks run without it", lang, ", ".join(lacking))
+            continue
+        having = sorted(name for name, task in index.tasks.items() if lang in task.languages)
+        if having:
+            raise HarnessError(f"--languages: {lang!r} is not a language of {_names(selected)}; "
+                               f"tasks that have it: {', '.join(having)}")
+        hint = suggest(lang, covered) or suggest(lang, index.known_languages())
+        raise HarnessError(f"--languages: {lang!r} is not a language of any task{hint}")
+
+
+def _names(tasks: Sequence[str]) -> str:
+    if len(tasks) == 1:
+        return f"the task {tasks[0]}"
+    if len(tasks) <= 6:
+        return "the selected tasks (" + ", ".join(tasks) + ")"
+    return f"any of the {len(tasks)} selected tasks"
 
 
 def select_languages(task: TaskConfig, requested: Sequence[str] | None, available: set[str] | None) -> list[str]:
@@ -89,7 +108,7 @@ def seed_everything(seed: int) -> None:
 
 
 def run_eval(request: EvalRequest) -> EvalOutcome:
-    index = TaskIndex.load(request.include_paths)
+    index = request.index if request.index is not None else TaskIndex.load(request.include_paths)
     tasks = index.expand(request.tasks)
     check_languages(request.languages, tasks, index)
     spec = resolve_model_spec(request.model, request.model_args, request.registry)
@@ -110,9 +129,9 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
         try:
             _run_task(task, request, spec, store, runner, pool, errors)
         except HarnessError as err:
+            # Reported once, by the CLI (one line on stderr per failure), not logged here as well.
             errors[task.task] = str(err)
             store.record_error(task.task, str(err))
-            log.error("%s", err)
     pool.release()
     config.update({
         "harness": harness_info(), "libraries": library_versions(), "device": device_info(device),
@@ -138,6 +157,11 @@ def default_workers(device) -> int:
 
 def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,
               runner: InferenceRunner, pool: ModelPool, errors: dict[str, str]) -> None:
+    """One task, language by language. Problems that concern the whole task stop it with one
+    message: the kind's checks (labels that cannot be mapped, retrieval layer and pooling), run
+    once before the first unit, and :class:`TaskStopped` from a data source that every language
+    reads (a shared file, an unreachable hub). A language's own problem is recorded for that
+    language and the loop goes on."""
     kind = get_kind(task.kind)
     source = with_images(resolve_source(task, request.data_dirs, demo=spec.demo), request.image_dirs,
                          request.max_missing_images)
@@ -148,14 +172,57 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
     args = spec.args_for(task.task)
     args_record = args.to_dict()
     store.forget_task_if_changed(task.task, task.config_hash, args_record)
-    todo = [lang for lang in langs
-            if request.overwrite or not store.unit_done(task.task, lang, task.config_hash, args_record)]
-    if not todo:
-        log.info("%s: all %d languages already done in %s; skipped", task.task, len(langs), request.output_path)
-        return
+    loaded = None  # the model, loaded and checked once the first unit needs it
+    skipped = 0
+    for lang in langs:
+        started = time.time()
+        data = None
+        if not request.overwrite and store.unit_recorded(task.task, lang, task.config_hash, args_record):
+            # Done only if it was computed from the same data: read the data to compare.
+            data = _language_data(source, kind, lang, request.limit, store, errors)
+            if data is None:
+                continue
+            if store.unit_done(task.task, lang, task.config_hash, args_record, data.identity()):
+                skipped += 1
+                continue
+        if loaded is None:
+            loaded = _prepare_task(task, kind, spec, args, source, store, pool)
+            if loaded is SKIPPED:
+                return
+        if data is None:
+            data = _language_data(source, kind, lang, request.limit, store, errors)
+            if data is None:
+                continue
+        identity = data.identity()
+        try:
+            predictions = kind.predict(task, data, loaded, runner)
+            unit = kind.score(task, data, predictions)
+        except TaskStopped:
+            raise
+        except HarnessError as err:
+            _unit_failed(store, errors, task.task, lang, err)
+            continue
+        unit_meta = {**identity, "n": unit.n, "duration_s": round(time.time() - started, 3),
+                     "finished_at": now(), **({"info": unit.info} if unit.info else {})}
+        submission = (kind.submission_name(lang), kind.format_submission(data, predictions))
+        store.record_unit(task.task, lang, unit.metrics, unit.n, unit.samples, unit_meta, submission)
+        log.info("%s/%s: %s", task.task, lang, ", ".join(f"{k}={v:.2f}" for k, v in unit.metrics.items()
+                                                            if isinstance(v, float)))
+    if skipped:
+        log.info("%s: %d of %d languages already done in %s; skipped", task.task, skipped, len(langs),
+                 request.output_path)
+
+
+SKIPPED = object()
+
+
+def _prepare_task(task: TaskConfig, kind, spec: ModelSpec, args: ModelArgs, source, store: RunStore,
+                  pool: ModelPool):
+    """Load the model and run the checks that concern the whole task, once, before its first unit."""
     checkpoint = spec.checkpoint_for(task.task)
     loaded = pool.get(checkpoint, kind.model_role, args)
     meta = store.task_meta(task.task)
+    args_record = args.to_dict()
     skip = getattr(kind, "skip_reason", None)
     reason = skip(task, loaded) if skip else None
     if reason:
@@ -163,7 +230,8 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
         meta.update({"kind": task.kind, "checkpoint": checkpoint, "model_args": args_record, "skipped": reason})
         store.save()
         log.warning("%s: skipped: %s", task.task, reason)
-        return
+        return SKIPPED
+    kind.check_task(task, loaded)
     meta.pop("skipped", None)
     meta.update({
         "kind": task.kind, "config_hash": task.config_hash, "config_file": str(task.source_file),
@@ -171,24 +239,22 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
         "metrics": {name: s.to_dict() for name, s in kind.specs_for(task).items()},
         "main_metric": list(task.main_metric), "official_languages": list(task.languages),
     })
-    for lang in todo:
-        started = time.time()
-        try:
-            data = source.language_data(lang, kind.extra_splits, request.limit)
-            predictions = kind.predict(task, data, loaded, runner)
-            unit = kind.score(task, data, predictions)
-        except TaskStopped:
-            store.forget_unit(task.task, lang)
-            raise
-        except HarnessError as err:
-            errors[f"{task.task}/{lang}"] = str(err)
-            store.forget_unit(task.task, lang)
-            store.record_error(f"{task.task}/{lang}", str(err))
-            log.error("%s", err)
-            continue
-        unit_meta = {"data_fingerprint": data.fingerprint, "n": unit.n, "duration_s": round(time.time() - started, 3),
-                     "finished_at": now(), **({"info": unit.info} if unit.info else {})}
-        submission = (kind.submission_name(lang), kind.format_submission(data, predictions))
-        store.record_unit(task.task, lang, unit.metrics, unit.n, unit.samples, unit_meta, submission)
-        log.info("%s/%s: %s", task.task, lang, ", ".join(f"{k}={v:.2f}" for k, v in unit.metrics.items()
-                                                            if isinstance(v, float)))
+    return loaded
+
+
+def _language_data(source, kind, lang: str, limit: int | None, store: RunStore, errors: dict[str, str]):
+    """The language's data, or None after recording why it could not be read. A problem that
+    concerns every language (TaskStopped) propagates and stops the task."""
+    try:
+        return source.language_data(lang, kind.extra_splits, limit)
+    except TaskStopped:
+        raise
+    except HarnessError as err:
+        _unit_failed(store, errors, source.task.task, lang, err)
+        return None
+
+
+def _unit_failed(store: RunStore, errors: dict[str, str], task: str, lang: str, err: HarnessError) -> None:
+    # A finished result from an earlier run stays: a unit is replaced only by a successful run.
+    errors[f"{task}/{lang}"] = str(err)
+    store.record_error(f"{task}/{lang}", str(err))

@@ -51,6 +51,11 @@ class TaskKind:
         return len(rows)
 
     # ---- model → predictions ------------------------------------------------------------
+    def check_task(self, task: TaskConfig, model) -> None:
+        """Checks that concern the whole task with this model (its labels map, its settings are
+        valid), run once before the first language: a HarnessError here stops the task with one
+        message instead of one per language."""
+
     def predict(self, task: TaskConfig, data: LanguageData, model, runner) -> Predictions:
         raise NotImplementedError
 

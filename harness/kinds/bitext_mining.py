@@ -61,6 +61,9 @@ class BitextMining(TaskKind):
         pairs = mine_max(*bucc_margin_scores(x, y, k=k, device=device, knn=sharded_knn))
         return expand_candidates(pairs, source, target)
 
+    def check_task(self, task: TaskConfig, loaded) -> None:
+        retrieval_settings(task, loaded)
+
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
         if "dev" not in data.extra_splits:
             raise HarnessError(f"{task.task}/{data.lang}: the dev (sample) split is needed to choose the threshold")

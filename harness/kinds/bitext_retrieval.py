@@ -29,6 +29,9 @@ class BitextRetrieval(TaskKind):
         "accuracy_reverse": MetricSpec("accuracy_reverse", "mean", "correct_reverse", "mcnemar"),
     }
 
+    def check_task(self, task: TaskConfig, loaded) -> None:
+        retrieval_settings(task, loaded)
+
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
         settings = retrieval_settings(task, loaded)
         max_length = effective_max_length(task, loaded)

@@ -66,6 +66,9 @@ class ExtractiveQA(TaskKind):
         "f1": MetricSpec("f1", "mean", "f1", "permutation"),
     }
 
+    def check_task(self, task: TaskConfig, loaded) -> None:
+        qa_settings(task, loaded)
+
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
         settings = qa_settings(task, loaded)
         max_length = effective_max_length(task, loaded)

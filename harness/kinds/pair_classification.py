@@ -53,6 +53,9 @@ class PairClassification(TaskKind):
         return map_labels(loaded.config.id2label, task.labels, task.label_aliases, loaded.args.label_map,
                           where=f"{task.task} with {loaded.checkpoint}")
 
+    def check_task(self, task: TaskConfig, loaded) -> None:
+        self.output_to_task(task, loaded)
+
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
         mapping = self.output_to_task(task, loaded)
         used = [out for out, t in enumerate(mapping) if t is not None]

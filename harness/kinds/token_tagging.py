@@ -38,9 +38,16 @@ class TokenTagging(TaskKind):
         "accuracy": MetricSpec("accuracy", "ratio", "correct", "randomization", per="tokens"),
     }
 
+    def check_task(self, task: TaskConfig, loaded) -> None:
+        self._mapping(task, loaded)
+
+    @staticmethod
+    def _mapping(task: TaskConfig, loaded) -> list[int | None]:
+        return map_labels(loaded.config.id2label, task.labels, task.label_aliases, loaded.args.label_map,
+                          where=f"{task.task} with {loaded.checkpoint}")
+
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
-        mapping = map_labels(loaded.config.id2label, task.labels, task.label_aliases, loaded.args.label_map,
-                             where=f"{task.task} with {loaded.checkpoint}")
+        mapping = self._mapping(task, loaded)
         used = np.array([out for out, t in enumerate(mapping) if t is not None])
         tag_of_used = [task.labels[mapping[out]] for out in used]
         max_length = effective_max_length(task, loaded)

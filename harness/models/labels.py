@@ -28,9 +28,10 @@ def map_labels(
 ) -> list[int | None]:
     """For each checkpoint output index, the index of its task label (None: output ignored).
 
-    Every task label must be reached by exactly one output. Outputs not named by an explicit
-    ``label_map`` must each map to a task label; with a ``label_map``, outputs it leaves out are
-    ignored (for a 4-way checkpoint used on a 3-way task, say)."""
+    Every task label must be reached by exactly one output. Without a ``label_map`` every output
+    must match a task label by name. A ``label_map`` may be partial: the outputs it names go where
+    it says, the others fall back to matching by name — onto task labels the map does not already
+    claim — and outputs that match nothing are ignored (a 4-way checkpoint on a 3-way task, say)."""
     outputs = {int(i): str(name) for i, name in id2label.items()}
     lookup: dict[str, int] = {}
     for t_index, label in enumerate(task_labels):
@@ -39,10 +40,11 @@ def map_labels(
     mapping: dict[int, int | None] = {}
     if label_map:
         explicit = {_norm(k): v for k, v in label_map.items()}
+        unnamed = []
         for index, name in outputs.items():
             target = explicit.get(_norm(name), explicit.get(str(index)))
             if target is None:
-                mapping[index] = None
+                unnamed.append(index)
                 continue
             if _norm(target) not in lookup:
                 raise HarnessError(
@@ -50,6 +52,10 @@ def map_labels(
                     f"({', '.join(task_labels)})"
                 )
             mapping[index] = lookup[_norm(target)]
+        claimed = set(mapping.values())
+        for index in unnamed:
+            by_name = lookup.get(_norm(outputs[index]))
+            mapping[index] = by_name if by_name not in claimed else None
     else:
         generic = [name for name in outputs.values() if GENERIC.match(name)]
         if generic:

@@ -8,7 +8,10 @@ Layout::
 
 A task × language unit is written samples first, predictions next, results.json last, each
 atomically; a unit is done once results.json lists it. An interrupted run therefore loses at most
-the unit in progress, and re-running into the same folder skips finished units.
+the unit in progress, and re-running into the same folder skips finished units — those whose task
+config, model args and data identity (source and fingerprints, :meth:`LanguageData.identity`)
+all match. A unit is replaced only by a successful new run: a failed recompute keeps the
+finished unit and records the error beside it.
 """
 
 from __future__ import annotations
@@ -40,15 +43,19 @@ class RunStore:
     # ---- opening ------------------------------------------------------------------------
     @classmethod
     def open(cls, folder: str | Path | None, identity: Mapping[str, Any], overwrite: bool,
-             writable: bool = True) -> "RunStore":
-        """Open (or start) a run folder whose config must agree with ``identity`` to resume."""
-        store = cls._open(folder, identity, overwrite, writable)
+             writable: bool = True, keep: Mapping[str, Path] | None = None) -> "RunStore":
+        """Open (or start) a run folder whose config must agree with ``identity`` to resume.
+
+        A folder holding another run is replaced only with ``overwrite``, and never when that
+        would delete a folder named in ``keep`` (flag → folder, e.g. the ``--predictions`` being
+        read): the user is told to choose another ``--output_path`` instead."""
+        store = cls._open(folder, identity, overwrite, writable, keep or {})
         store.writable = writable
         store.data["config"].update(identity)
         return store
 
     @classmethod
-    def _open(cls, folder, identity, overwrite: bool, writable: bool) -> "RunStore":
+    def _open(cls, folder, identity, overwrite: bool, writable: bool, keep: Mapping[str, Path]) -> "RunStore":
         if folder is None:
             return cls(None)
         folder = Path(folder)
@@ -68,6 +75,7 @@ class RunStore:
                         "it or choose another --output_path"
                     )
                 store = cls(folder)
+                store._refuse_removing(keep)
                 if writable:
                     store._remove_outputs()
             else:
@@ -78,27 +86,46 @@ class RunStore:
             store = cls(folder)
         return store
 
+    def _removed_folders(self) -> list[Path]:
+        return [self.folder / sub for sub in ("samples", "predictions")]
+
+    def _refuse_removing(self, keep: Mapping[str, Path]) -> None:
+        for flag, kept in keep.items():
+            kept = Path(kept).resolve()
+            for removed in self._removed_folders():
+                removed = removed.resolve()
+                if kept == removed or removed in kept.parents:
+                    raise HarnessError(
+                        f"--output_path {self.folder}: replacing the run there would delete {removed}, which holds "
+                        f"{flag} {kept}; choose another --output_path"
+                    )
+
     def _remove_outputs(self) -> None:
-        for sub in ("samples", "predictions"):
-            shutil.rmtree(self.folder / sub, ignore_errors=True)
+        for folder in self._removed_folders():
+            shutil.rmtree(folder, ignore_errors=True)
 
     # ---- units --------------------------------------------------------------------------
-    def unit_done(self, task: str, lang: str, task_hash: str, model_args: Mapping) -> bool:
+    def unit_recorded(self, task: str, lang: str, task_hash: str, model_args: Mapping) -> bool:
+        """Whether a result for the unit is recorded under this task config and these model args
+        (whether it is also for the same data, :meth:`unit_done` tells)."""
         meta = self.data["config"]["tasks"].get(task)
-        return bool(
-            meta and meta.get("config_hash") == task_hash and meta.get("model_args") == dict(model_args)
-            and lang in meta.get("languages", {}) and lang in self.data["results"].get(task, {})
-        )
+        return bool(meta and meta.get("config_hash") == task_hash and meta.get("model_args") == dict(model_args)
+                    and lang in meta.get("languages", {}) and lang in self.data["results"].get(task, {}))
+
+    def unit_done(self, task: str, lang: str, task_hash: str, model_args: Mapping,
+                  data_identity: Mapping[str, Any]) -> bool:
+        """Whether the unit is finished for this task config, model args and data identity
+        (every key of ``data_identity`` must equal the one recorded with the unit)."""
+        if not self.unit_recorded(task, lang, task_hash, model_args):
+            return False
+        recorded = self.data["config"]["tasks"][task]["languages"][lang]
+        return all(recorded.get(key) == value for key, value in data_identity.items())
 
     def forget_task_if_changed(self, task: str, task_hash: str, model_args: Mapping) -> None:
         meta = self.data["config"]["tasks"].get(task)
         if meta and (meta.get("config_hash") != task_hash or meta.get("model_args") != dict(model_args)):
             self.data["results"].pop(task, None)
             self.data["config"]["tasks"].pop(task, None)
-
-    def forget_unit(self, task: str, lang: str) -> None:
-        self.data["results"].get(task, {}).pop(lang, None)
-        self.data["config"]["tasks"].get(task, {}).get("languages", {}).pop(lang, None)
 
     def task_meta(self, task: str) -> dict:
         return self.data["config"]["tasks"].setdefault(task, {"languages": {}})
@@ -116,8 +143,10 @@ class RunStore:
         self.data["errors"].pop(f"{task}/{lang}", None)
         self.save()
 
-    def record_error(self, task: str, message: str) -> None:
-        self.data["errors"][task] = message
+    def record_error(self, key: str, message: str) -> None:
+        """An error for a task (``key`` = task) or one unit (``task/lang``); a finished result
+        already there is kept (a failed recompute does not erase it)."""
+        self.data["errors"][key] = message
         self.save()
 
     def samples_path(self, task: str, lang: str) -> Path:

@@ -28,7 +28,10 @@ def _tasks_present(folder: Path, index: TaskIndex) -> list[str]:
 
 def score_predictions(predictions: Path, index: TaskIndex, tasks: Sequence[str] | None,
                       languages: Sequence[str] | None, data_dirs: Mapping[str, str],
-                      output_path: Path) -> tuple[RunStore, dict[str, str]]:
+                      output_path: Path, overwrite: bool = False) -> tuple[RunStore, dict[str, str]]:
+    """Score ``predictions`` into ``output_path``. A folder holding another run (an eval run, or a
+    score of other predictions) is replaced only with ``overwrite``, and never when replacing it
+    would delete the ``predictions`` folder being read."""
     if not predictions.is_dir():
         raise HarnessError(f"--predictions {predictions}: not a folder")
     names = tasks or _tasks_present(predictions, index)
@@ -36,7 +39,7 @@ def score_predictions(predictions: Path, index: TaskIndex, tasks: Sequence[str] 
         raise HarnessError(f"--predictions {predictions}: no task folders (expected e.g. {predictions}/xnli/test-de.tsv)")
     configs = index.expand(names)
     identity = {"model": {"predictions": str(predictions.resolve())}, "limit": None}
-    store = RunStore.open(output_path, identity, overwrite=True)
+    store = RunStore.open(output_path, identity, overwrite, keep={"--predictions": predictions})
     store.data["config"]["started_at"] = now()
     errors: dict[str, str] = {}
     for task in configs:
@@ -72,7 +75,7 @@ def score_predictions(predictions: Path, index: TaskIndex, tasks: Sequence[str] 
                 errors[f"{task.task}/{lang}"] = str(err)
                 continue
             store.record_unit(task.task, lang, unit.metrics, unit.n, unit.samples,
-                              {"data_fingerprint": data.fingerprint, "n": unit.n,
+                              {**data.identity(), "n": unit.n,
                                "duration_s": round(time.time() - started, 3), "finished_at": now()}, None)
     for key, message in errors.items():
         store.data["errors"][key] = message

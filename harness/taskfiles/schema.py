@@ -5,6 +5,7 @@ Every problem is reported as one line naming the file, the key and what was expe
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -110,11 +111,40 @@ class GroupConfig:
     report_metrics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _fail(path: Path, key: str, expected: str, got: Any) -> HarnessError:
+def _fail(path: Path, key: str, expected: str, got: Any, hint: str = "") -> HarnessError:
     shown = repr(got)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return HarnessError(f"{path}: key '{key}' must be {expected}, got {shown}")
+    return HarnessError(f"{path}: key '{key}' must be {expected}, got {shown}{hint}")
+
+
+def _closest(name: str, candidates) -> str:
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def _check_kind_and_metrics(path: Path, kind: str, metrics: tuple[str, ...]) -> None:
+    # The registry is a table of names and "module:Class" strings: checking against it imports
+    # no kind module, so `harness tasks` stays fast.
+    from harness.kinds import kind_metric_names, kind_names
+
+    kinds = kind_names()
+    if kind not in kinds:
+        raise _fail(path, "kind", f"one of the task kinds ({', '.join(kinds)})", kind, _closest(kind, kinds))
+    known = kind_metric_names(kind)
+    for metric in metrics:
+        if metric not in known:
+            raise _fail(path, "metrics", f"metrics of kind {kind!r} ({', '.join(known)})", metric,
+                        _closest(metric, known))
+
+
+def _check_reader(path: Path, local: "LocalSource | None") -> None:
+    from harness.data.readers import reader_names
+
+    if local is not None and local.format not in reader_names():
+        names = reader_names()
+        raise _fail(path, "data.local.format", f"one of the release-layout readers ({', '.join(names)})",
+                    local.format, _closest(local.format, names))
 
 
 def _str(path: Path, data: Mapping, key: str, required: bool = False, default: str | None = None):
@@ -215,6 +245,7 @@ def task_from_dict(path: Path, data: dict) -> TaskConfig:
     kind = _str(path, data, "kind", required=True)
     languages = _str_list(path, data, "languages", required=True)
     metrics = _str_list(path, data, "metrics", required=True)
+    _check_kind_and_metrics(path, kind, metrics)
     main_metric = _str_list(path, data, "main_metric") or (metrics[0],)
     for metric in main_metric:
         if metric not in metrics:
@@ -231,6 +262,7 @@ def task_from_dict(path: Path, data: dict) -> TaskConfig:
         local=_local(path, raw_data.get("local")),
         demo=_str(path, raw_data, "demo"),
     )
+    _check_reader(path, data_config.local)
     if not (data_config.hub or data_config.local or data_config.demo):
         raise HarnessError(f"{path}: key 'data' names no source; expected at least one of hub, local, demo")
     max_length = data.get("max_length")

@@ -62,6 +62,51 @@ def test_scoring_the_runs_own_predictions_gives_identical_numbers(demo_run, tmp_
     assert set(scored) == {"xnli", "pawsx", "tatoeba", "bucc2018"}
 
 
+def test_a_scored_bucc_run_pairs_with_the_evaluated_one(demo_run, tmp_path):
+    # eval reads BUCC's dev split to pick the threshold, score reads only the test split: the
+    # fingerprint compare checks covers the test split in both; the dev one is recorded apart.
+    from harness.stats.pairing import RunFolder, check_same_setup
+
+    result = run_cli("score", "--predictions", demo_run / "predictions", "--tasks", "bucc2018",
+                     "--data_dir", "bucc2018=demo", "--output_path", tmp_path / "scored")
+    assert result.code == 0, result.err
+    evaluated, scored = RunFolder.load(demo_run, "eval"), RunFolder.load(tmp_path / "scored", "score")
+    for lang in ("de", "fr"):
+        check_same_setup(evaluated, scored, "bucc2018", lang)
+        unit = evaluated.task_meta("bucc2018")["languages"][lang]
+        assert set(unit["extra_fingerprints"]) == {"dev"}
+        assert unit["extra_fingerprints"]["dev"] != unit["data_fingerprint"]
+
+
+def test_score_into_a_folder_holding_another_run_is_refused_and_its_predictions_survive(demo_run, tmp_path):
+    import shutil
+
+    run = tmp_path / "X"
+    shutil.copytree(demo_run, run)
+    before = sorted(p.relative_to(run) for p in run.rglob("*"))
+    args = ["score", "--predictions", run / "predictions", "--tasks", "xnli", "--data_dir", "xnli=demo",
+            "--output_path", run]
+    one_line_error(run_cli(*args), "holds a run with different model", "--overwrite")
+    # --overwrite would delete X/predictions, the folder being read: refused too
+    one_line_error(run_cli(*args, "--overwrite"), "--predictions", "choose another --output_path")
+    assert sorted(p.relative_to(run) for p in run.rglob("*")) == before
+    assert json.loads((run / "results.json").read_text())["config"]["model"]["name"] == "demo"
+    assert len(run_cli(*args).err.strip().splitlines()) == 1
+
+
+def test_score_overwrite_replaces_another_scored_run(demo_run, tmp_path):
+    out = tmp_path / "o"
+    first = ["score", "--predictions", demo_run / "predictions", "--tasks", "xnli", "--data_dir", "xnli=demo"]
+    assert run_cli(*first, "--output_path", out).code == 0
+    (tmp_path / "p" / "xnli").mkdir(parents=True)
+    german = (demo_run / "predictions" / "xnli" / "test-de.tsv").read_text()
+    (tmp_path / "p" / "xnli" / "test-de.tsv").write_text(german)
+    other = ["score", "--predictions", tmp_path / "p", "--data_dir", "xnli=demo", "--output_path", out]
+    one_line_error(run_cli(*other), "--overwrite")
+    assert run_cli(*other, "--overwrite").code == 0
+    assert set(json.loads((out / "results.json").read_text())["results"]["xnli"]) == {"de"}
+
+
 def test_gold_as_prediction_scores_100(tmp_path):
     from harness.data.sources import resolve_source
     from harness.taskfiles.index import TaskIndex
@@ -89,6 +134,66 @@ def test_rerun_skips_finished_units_and_overwrite_recomputes(tmp_path):
     assert run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "de", "--output_path", out,
                    "--overwrite").code == 0
     assert (out / "samples" / "xnli" / "de.jsonl").read_text() != "sentinel\n"
+
+
+def test_a_changed_data_source_recomputes_the_unit(tmp_path):
+    import shutil
+
+    from harness.data.sources import DEMO_DATA_DIR
+
+    data = tmp_path / "xnli-a"
+    shutil.copytree(DEMO_DATA_DIR / "xnli", data)
+    out = tmp_path / "run"
+    args = ["eval", "--model", "demo", "--tasks", "xnli", "--languages", "de,en", "--output_path", out]
+    assert run_cli(*args, "--data_dir", f"xnli={data}").code == 0
+
+    def stamps():
+        langs = json.loads((out / "results.json").read_text())["config"]["tasks"]["xnli"]["languages"]
+        return {lang: unit["finished_at"] + unit["data_fingerprint"] for lang, unit in langs.items()}
+
+    first = stamps()
+    # same folder, German content changed: German is recomputed, English skipped
+    lines = (data / "xnli.test.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith("de\t"))
+    fields = lines[row].split("\t")
+    fields[6] = "Ein anderer Satz."  # sentence1
+    lines[row] = "\t".join(fields)
+    (data / "xnli.test.tsv").write_text("".join(lines), encoding="utf-8")
+    result = run_cli(*args, "--data_dir", f"xnli={data}")
+    assert result.code == 0, result.err
+    second = stamps()
+    assert second["de"] != first["de"] and second["en"] == first["en"]
+    # another --data_dir with the same content: the source differs, every unit is recomputed
+    other = tmp_path / "xnli-b"
+    shutil.copytree(data, other)
+    assert run_cli(*args, "--data_dir", f"xnli={other}").code == 0
+    units = json.loads((out / "results.json").read_text())["config"]["tasks"]["xnli"]["languages"]
+    assert all(unit["source"] == f"local:{other}" for unit in units.values())
+
+
+def test_a_failed_recompute_keeps_the_finished_unit(tmp_path, monkeypatch):
+    from harness.errors import HarnessError
+    from harness.kinds.pair_classification import PairClassification
+
+    out = tmp_path / "run"
+    args = ["eval", "--model", "demo", "--tasks", "xnli", "--languages", "de", "--output_path", out]
+    assert run_cli(*args).code == 0
+    before = json.loads((out / "results.json").read_text())
+    samples = (out / "samples" / "xnli" / "de.jsonl").read_text()
+
+    def fails(self, task, data, loaded, runner):
+        raise HarnessError("recompute failed")
+
+    monkeypatch.setattr(PairClassification, "predict", fails)
+    one_line_error(run_cli(*args, "--overwrite"), "recompute failed")
+    after = json.loads((out / "results.json").read_text())
+    assert after["results"]["xnli"]["de"] == before["results"]["xnli"]["de"]
+    assert after["config"]["tasks"]["xnli"]["languages"]["de"] == before["config"]["tasks"]["xnli"]["languages"]["de"]
+    assert after["errors"] == {"xnli/de": "recompute failed"}
+    assert (out / "samples" / "xnli" / "de.jsonl").read_text() == samples
+    monkeypatch.undo()
+    assert run_cli(*args, "--overwrite").code == 0
+    assert json.loads((out / "results.json").read_text())["errors"] == {}
 
 
 def test_interrupted_run_keeps_finished_units(tmp_path, monkeypatch):
@@ -153,6 +258,54 @@ def test_missing_data_fails_that_task_and_the_others_complete(tmp_path, tiny_mod
     data = json.loads((out / "results.json").read_text())
     assert "tatoeba" in data["results"] and "xnli" not in data["results"]
     assert any(key.startswith("xnli") for key in data["errors"])
+
+
+def test_language_of_other_tasks_names_them_instead_of_a_spelling():
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "ja")
+    one_line_error(result, "'ja' is not a language of the task xnli", "tasks that have it:", "pawsx", "tatoeba")
+    assert "did you mean" not in result.err
+
+
+def test_task_level_errors_are_reported_once_not_per_language(tmp_path, tiny_models):
+    folder = tiny_models("sequence_classification", ["positive", "negative"])
+    result = run_cli("eval", "--model", folder, "--tasks", "xnli", "--data_dir", "xnli=demo",
+                     "--output_path", tmp_path / "run")
+    one_line_error(result, "positive, negative")
+    # one line: not once per language, and not logged as well as printed
+    assert sum("positive, negative" in line for line in result.err.splitlines()) == 1, result.err
+    assert list(json.loads((tmp_path / "run" / "results.json").read_text())["errors"]) == ["xnli"]
+    (tmp_path / "empty").mkdir()
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli", "--data_dir", f"xnli={tmp_path / 'empty'}")
+    one_line_error(result, "missing file xnli.test.tsv")
+    assert result.err.count("missing file") == 1, result.err
+
+
+def test_an_unreachable_hub_is_waited_for_once(tmp_path, tiny_models, monkeypatch):
+    from harness.data import hub
+
+    calls = []
+
+    def unreachable(path, config, split, revision):
+        calls.append(config)
+        raise ConnectionError("Couldn't reach 'google/xtreme' on the Hub (ReadTimeout)")
+
+    monkeypatch.setattr(hub, "_load_split_cached", unreachable)
+    monkeypatch.setattr(hub, "_FAILED", {})
+    folder = tiny_models("sequence_classification", ["0", "1"])
+    result = run_cli("eval", "--model", folder, "--tasks", "pawsx")
+    one_line_error(result, "google/xtreme", "--data_dir pawsx=DIR")
+    assert calls == ["PAWS-X.de"] and result.err.count("cannot load hub dataset") == 1, result.err
+
+
+def test_include_path_override_warns_once(tmp_path):
+    import shutil
+
+    from harness.taskfiles.index import builtin_task_dir
+
+    shutil.copy(builtin_task_dir() / "xtreme" / "xnli.yaml", tmp_path / "xnli.yaml")
+    result = run_cli("eval", "--model", "demo", "--tasks", "xnli", "--languages", "de", "--include_path", tmp_path)
+    assert result.code == 0, result.err
+    assert result.err.count("overrides") == 1, result.err
 
 
 def test_unmappable_labels_stop_the_task(tmp_path, tiny_models):

@@ -41,12 +41,25 @@ def test_xnli_tsv_is_read_without_quote_processing(index, tmp_path):
     assert source.load("en")[0]["sentence1"] == '"Quoted" start'
 
 
-def test_pawsx_tsv_skips_broken_rows_like_xtreme(index, tmp_path):
+def test_pawsx_tsv_keeps_every_row_as_xtremes_preprocessing_does(index, tmp_path, caplog):
+    # utils_preprocess.py pawsx_preprocess: line.strip().split('\t'), fields 1-3 by position,
+    # sentences stripped; nothing dropped (a stray tab keeps the row, its fields by position).
     (tmp_path / "de").mkdir()
-    text = "id\tsentence1\tsentence2\tlabel\n1\ta\tb\t1\n2\tbroken row\t0\n3\tc\td\t0\n"
+    text = "id\tsentence1\tsentence2\tlabel\n1\t a \tb\t1\n2\tc\td\t0\textra\n3\te\tf\t0\n"
     (tmp_path / "de" / "test_2k.tsv").write_text(text, encoding="utf-8")
-    rows = resolve_source(index.tasks["pawsx"], {"pawsx": str(tmp_path)}).load("de")
-    assert [(r["sentence1"], r["label"]) for r in rows] == [("a", "1"), ("c", "0")]
+    with caplog.at_level("WARNING"):
+        rows = resolve_source(index.tasks["pawsx"], {"pawsx": str(tmp_path)}).load("de")
+    triples = [(r["sentence1"], r["sentence2"], r["label"]) for r in rows]
+    assert triples == [("a", "b", "1"), ("c", "d", "0"), ("e", "f", "0")]
+    assert "1 line(s) have more than 4" in caplog.text and "lines 3" in caplog.text
+
+
+def test_pawsx_tsv_row_with_too_few_fields_is_named_not_dropped(index, tmp_path):
+    (tmp_path / "de").mkdir()
+    text = "id\tsentence1\tsentence2\tlabel\n1\ta\tb\t1\n2\tbroken row\t0\n"
+    (tmp_path / "de" / "test_2k.tsv").write_text(text, encoding="utf-8")
+    with pytest.raises(HarnessError, match="test_2k.tsv:3: expected 4 tab-separated fields .* got 3"):
+        resolve_source(index.tasks["pawsx"], {"pawsx": str(tmp_path)}).load("de")
 
 
 def test_bucc_reader_finds_files_one_folder_down(index, tmp_path):
@@ -146,3 +159,80 @@ def test_bucc_release_problems_are_named(index, tmp_path, source, gold, fragment
         (tmp_path / f"de-en.{release}.gold").write_text(gold, encoding="utf-8")
     with pytest.raises(HarnessError, match=fragment):
         resolve_source(index.tasks["bucc2018"], {"bucc2018": str(tmp_path)}).load("de")
+
+
+def test_a_parquet_file_deep_in_a_folder_does_not_make_it_a_hub_mirror(tmp_path):
+    from harness.data.hub import is_hub_mirror
+
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "c" / "x.parquet").write_bytes(b"")
+    assert not is_hub_mirror(tmp_path)
+    (tmp_path / "README.md").write_text("Some notes.\n\nconfigs: none here\n")
+    assert not is_hub_mirror(tmp_path)  # "configs:" outside a YAML header
+
+
+def test_config_folders_of_parquet_files_make_a_hub_mirror(tmp_path):
+    from harness.data.hub import is_hub_mirror
+
+    (tmp_path / "PAWS-X.de").mkdir()
+    (tmp_path / "PAWS-X.de" / "test-00000-of-00001.parquet").write_bytes(b"")
+    assert is_hub_mirror(tmp_path)
+
+
+def test_a_readme_configs_header_makes_a_hub_mirror(tmp_path):
+    from harness.data.hub import is_hub_mirror
+
+    write_hub_mirror(tmp_path, {"XNLI": {"test": [{"language": "de"}]}})
+    assert is_hub_mirror(tmp_path)
+
+
+def test_data_dir_with_parquet_deep_below_is_read_as_a_release_layout(index, tmp_path):
+    (tmp_path / "cache" / "some" / "where" / "x.parquet").parent.mkdir(parents=True)
+    (tmp_path / "cache" / "some" / "where" / "x.parquet").write_bytes(b"")
+    source = resolve_source(index.tasks["xnli"], {"xnli": str(tmp_path)})
+    assert source.mode == "local"
+
+
+def test_an_unreachable_hub_is_tried_once_for_all_languages_and_stops_the_task(index, monkeypatch):
+    from harness.data import hub
+    from harness.errors import TaskStopped
+
+    calls = []
+
+    def unreachable(path, config, split, revision):
+        calls.append(config)
+        raise ConnectionError("Couldn't reach 'google/xtreme' on the Hub (ReadTimeout)")
+
+    monkeypatch.setattr(hub, "_load_split_cached", unreachable)
+    monkeypatch.setattr(hub, "_FAILED", {})
+    source = resolve_source(index.tasks["pawsx"], {})  # one hub config per language
+    for lang in ("de", "fr", "ja"):
+        with pytest.raises(TaskStopped) as err:
+            source.load(lang)
+        assert "google/xtreme" in str(err.value) and "--data_dir pawsx=DIR" in str(err.value)
+    assert calls == ["PAWS-X.de"]
+
+
+def test_a_missing_hub_config_concerns_only_its_language(index, monkeypatch):
+    from harness.data import hub
+    from harness.errors import TaskStopped
+
+    def missing(path, config, split, revision):
+        raise ValueError(f"BuilderConfig '{config}' not found")
+
+    monkeypatch.setattr(hub, "_load_split_cached", missing)
+    monkeypatch.setattr(hub, "_FAILED", {})
+    with pytest.raises(HarnessError) as err:
+        resolve_source(index.tasks["pawsx"], {}).load("de")
+    assert not isinstance(err.value, TaskStopped) and "PAWS-X.de" in str(err.value)
+
+
+def test_a_missing_file_every_language_reads_stops_the_task(index, tmp_path):
+    from harness.errors import TaskStopped
+
+    with pytest.raises(TaskStopped, match="missing file xnli.test.tsv"):
+        resolve_source(index.tasks["xnli"], {"xnli": str(tmp_path)}).load("de")
+    (tmp_path / "de").mkdir()
+    with pytest.raises(HarnessError) as err:  # PAWS-X: one file per language
+        resolve_source(index.tasks["pawsx"], {"pawsx": str(tmp_path)}).load("fr")
+    assert not isinstance(err.value, TaskStopped)

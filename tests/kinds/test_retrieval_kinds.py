@@ -57,3 +57,34 @@ def test_tatoeba_submission_lists_english_queries_in_sorted_order_like_xtreme(tm
     assert text == "2\n1\n0\n"  # Apple (query 1), Mango (query 2), Zebra (query 0)
     (tmp_path / "p.tsv").write_text(text)
     assert kind.read_submission(tmp_path / "p.tsv", task, data).values == [0, 2, 1]
+
+
+def _loaded(model_type, layers, vocab_size=250002, retrieval_layer=None, pooling=None):
+    from types import SimpleNamespace
+
+    config = SimpleNamespace(model_type=model_type, num_hidden_layers=layers, vocab_size=vocab_size)
+    return SimpleNamespace(config=config, args=SimpleNamespace(retrieval_layer=retrieval_layer, pooling=pooling))
+
+
+@pytest.mark.parametrize("task, loaded, layer, pooling", [
+    # XTREME run_tatoeba.sh: --num_layers 24 --specific_layer 13 (XLM-R Large), 12 / 7 (mBERT), mean pooling
+    ("tatoeba", _loaded("xlm-roberta", 24), 14, "mean"),
+    ("tatoeba", _loaded("bert", 12, vocab_size=119547), 8, "mean"),
+    # XTREME run_bucc2018.sh: --pool_type cls --specific_layer 7 and the default --num_layers 12, so
+    # entry 7 of the last 12 hidden states
+    ("bucc2018", _loaded("xlm-roberta", 24), 20, "cls"),
+    ("bucc2018", _loaded("xlm-roberta", 12), 8, "cls"),
+    ("bucc2018", _loaded("bert", 12, vocab_size=119547), 8, "cls"),
+    # other models: the last layer, mean-pooled
+    ("bucc2018", _loaded("bert", 6, vocab_size=30522), 6, "mean"),
+    ("tatoeba", _loaded("xlm-roberta", 12), 12, "mean"),
+    # --model_args win
+    ("bucc2018", _loaded("xlm-roberta", 24, retrieval_layer=14, pooling="mean"), 14, "mean"),
+])
+def test_retrieval_defaults_follow_each_xtreme_script(task, loaded, layer, pooling):
+    from harness.kinds.retrieval_settings import retrieval_settings
+
+    settings = retrieval_settings(TaskIndex.load().tasks[task], loaded)
+    assert (settings["layer"], settings["pooling"]) == (layer, pooling)
+    if task == "bucc2018" and loaded.args.pooling is None and pooling == "cls":
+        assert "run_bucc2018.sh" in settings["layer_from"] and "run_bucc2018.sh" in settings["pooling_from"]

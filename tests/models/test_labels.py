@@ -42,3 +42,25 @@ def test_label_map_may_drop_an_extra_output_but_every_task_label_needs_one():
 def test_two_outputs_on_one_task_label_is_refused():
     with pytest.raises(HarnessError, match="2 checkpoint labels map"):
         map_labels({0: "entailment", 1: "Entailment", 2: "neutral", 3: "contradiction"}, NLI, {}, {}, "t")
+
+
+def test_partial_label_map_falls_back_to_name_matching_for_the_other_labels():
+    # The demo XNLI checkpoint: label_map=entailment:entailment;neutral:neutral left contradiction unmapped.
+    mapping = map_labels({0: "entailment", 1: "neutral", 2: "contradiction"}, NLI, {},
+                         {"entailment": "entailment", "neutral": "neutral"}, "t")
+    assert mapping == [0, 1, 2]
+    swapped = map_labels({0: "entailment", 1: "neutral", 2: "contradiction"}, NLI, {},
+                         {"neutral": "contradiction", "contradiction": "neutral"}, "t")
+    assert swapped == [0, 2, 1]
+
+
+def test_label_map_claims_win_over_name_matches():
+    # "a" is sent to entailment explicitly: the output named "entailment" no longer competes for it.
+    mapping = map_labels({0: "a", 1: "entailment", 2: "neutral", 3: "contradiction"}, NLI, {}, {"a": "entailment"}, "t")
+    assert mapping == [0, None, 1, 2]
+
+
+def test_partial_label_map_on_generic_labels_still_needs_every_task_label():
+    with pytest.raises(HarnessError, match="no checkpoint label maps to task label 'neutral'"):
+        map_labels({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, NLI, {}, {"LABEL_0": "entailment",
+                                                                          "LABEL_2": "contradiction"}, "t")

@@ -53,12 +53,22 @@ def test_broken_yaml_names_file_and_line(tmp_path):
         ("task: x\nkind: pair_classification\nlanguages: [de]\nmetrics: [accuracy]\ndata: {demo: x}\nlabelz: [a]\n",
          "unknown key 'labelz'"),
         ("task: x\nkind: pair_classification\nmetrics: [accuracy]\ndata: {demo: x}\n", "missing required key 'languages'"),
-        ("task: x\nkind: k\nlanguages: [de]\nmetrics: [accuracy]\nmain_metric: f1\ndata: {demo: x}\n",
+        ("task: x\nkind: pair_classification\nlanguages: [de]\nmetrics: [accuracy]\nmain_metric: f1\ndata: {demo: x}\n",
          "key 'main_metric' must be among metrics"),
-        ("task: x\nkind: k\nlanguages: [de]\nmetrics: [accuracy]\ndata: {demo: x}\nmax_length: -3\n",
+        ("task: x\nkind: pair_classification\nlanguages: [de]\nmetrics: [accuracy]\ndata: {demo: x}\nmax_length: -3\n",
          "key 'max_length' must be a positive integer"),
-        ("task: x\nkind: k\nlanguages: [de]\nmetrics: [accuracy]\ndata: {hub: {config: c}}\n",
+        ("task: x\nkind: pair_classification\nlanguages: [de]\nmetrics: [accuracy]\ndata: {hub: {config: c}}\n",
          "missing required key 'path'"),
+        ("task: x\nkind: pair_classifcation\nlanguages: [de]\nmetrics: [accuracy]\ndata: {demo: x}\n",
+         "key 'kind' must be one of the task kinds ("),
+        ("task: x\nkind: pair_classifcation\nlanguages: [de]\nmetrics: [accuracy]\ndata: {demo: x}\n",
+         "got 'pair_classifcation'; did you mean pair_classification?"),
+        ("task: x\nkind: pair_classification\nlanguages: [de]\nmetrics: [acc]\ndata: {demo: x}\n",
+         "key 'metrics' must be metrics of kind 'pair_classification' (accuracy), got 'acc'; did you mean accuracy?"),
+        ("task: x\nkind: bitext_retrieval\nlanguages: [de]\nmetrics: [accuracy, f1]\ndata: {demo: x}\n",
+         "key 'metrics' must be metrics of kind 'bitext_retrieval' (accuracy, accuracy_reverse), got 'f1'"),
+        ("task: x\nkind: pair_classification\nlanguages: [de]\nmetrics: [accuracy]\n"
+         "data: {local: {format: xnli_csv}}\n", "key 'data.local.format' must be one of the release-layout readers"),
     ],
 )
 def test_schema_errors_name_file_and_key(tmp_path, text, expected):
@@ -94,3 +104,30 @@ def test_config_hash_changes_with_content(tmp_path):
     first = TaskIndex.load([tmp_path]).tasks["mine"].config_hash
     (tmp_path / "a.yaml").write_text(XNLI_LIKE.format(name="mine") + "max_length: 64\n")
     assert TaskIndex.load([tmp_path]).tasks["mine"].config_hash != first
+
+
+def test_kind_registry_lists_each_kinds_metrics_without_importing_it():
+    # The schema checks `metrics:` against this table so that loading task files imports no kind
+    # module (and no torch); it must agree with each kind's metric_specs.
+    from harness.kinds import _METRICS, get_kind, kind_names
+
+    assert set(_METRICS) == set(kind_names())
+    for name in kind_names():
+        assert _METRICS[name] == tuple(get_kind(name).metric_specs), name
+
+
+def test_loading_the_task_index_imports_no_kind_module_or_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from harness.taskfiles.index import TaskIndex; TaskIndex.load(); "
+            "bad = [m for m in sys.modules if m == 'torch' or m.startswith('harness.kinds.')]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_every_shipped_task_names_a_registered_kind_and_its_metrics():
+    from harness.kinds import kind_metric_names
+
+    for task in TaskIndex.load().tasks.values():
+        assert set(task.metrics) <= set(kind_metric_names(task.kind)), task.task

@@ -32,6 +32,10 @@ def register_reader(name: str, target: str) -> None:
     _READERS[name] = target
 
 
+def reader_names() -> list[str]:
+    return sorted(_READERS)
+
+
 def get_reader(name: str, where: str) -> Reader:
     import importlib
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.data.readers.common import find_file, read_lines
+from harness.data.readers.common import find_file, read_lines, split_template
 from harness.errors import HarnessError
 from harness.taskfiles.schema import TaskConfig
 
@@ -59,7 +59,5 @@ def read_bucc_release(folder: Path, task_name: str, lang: str, release: str, gol
 
 
 def read_bucc_txt(folder: Path, task: TaskConfig, lang: str, split: str) -> dict:
-    release = task.data.local.files.get(split)
-    if release is None:
-        raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
+    release = split_template(task, split)
     return read_bucc_release(folder, task.task, lang, release)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, TaskStopped
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -16,15 +17,42 @@ def fill(template: str, lang: str, code: str) -> str:
     return template.replace("{lang}", lang).replace("{code}", code)
 
 
-def find_file(folder: Path, name: str, task: str) -> Path:
-    """``folder/name``, or the same name one level down (release archives often add a folder)."""
+def find_file(folder: Path, name: str, task: str, shared: bool = False) -> Path:
+    """``folder/name``, or the same name one level down (release archives often add a folder).
+
+    ``shared``: the file holds every language (XNLI's xnli.test.tsv), so its absence stops the
+    whole task with one message instead of one per language."""
     direct = folder / name
     if direct.is_file():
         return direct
     matches = sorted(p for p in folder.glob(f"*/{name}") if p.is_file())
     if matches:
         return matches[0]
-    raise HarnessError(f"--data_dir {task}={folder}: missing file {name}")
+    raise (TaskStopped if shared else HarnessError)(f"--data_dir {task}={folder}: missing file {name}")
+
+
+def split_template(task, split: str) -> str:
+    """The task file's ``data.local.files`` entry for ``split``; its absence concerns every language."""
+    template = task.data.local.files.get(split)
+    if template is None:
+        raise TaskStopped(f"{task.source_file}: data.local.files has no entry for split {split!r}")
+    return template
+
+
+def uses_language(template: str) -> bool:
+    return "{lang}" in template or "{code}" in template
+
+
+@contextlib.contextmanager
+def every_language_reads_this():
+    """A problem in a file that every language reads (a missing column, a broken line) would be
+    the same for each of them: it stops the task, once."""
+    try:
+        yield
+    except TaskStopped:
+        raise
+    except HarnessError as err:
+        raise TaskStopped(str(err)) from None
 
 
 def read_tsv_rows(path: Path) -> Iterator[list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from harness.data.readers.common import fill, find_file, read_lines
+from harness.data.readers.common import fill, find_file, read_lines, split_template
 from harness.errors import HarnessError
 from harness.taskfiles.schema import TaskConfig
 
@@ -48,9 +48,7 @@ def read_tagged_sentences(path: Path, prefix: str | None = None, labels: Sequenc
 
 
 def read_panx_tsv(folder: Path, task: TaskConfig, lang: str, split: str) -> list[dict]:
-    template = task.data.local.files.get(split)
-    if template is None:
-        raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
+    template = split_template(task, split)
     code = task.code(lang)
     path = find_file(folder, fill(template, lang, code), task.task)
     return read_tagged_sentences(path, prefix=f"{code}:", labels=task.labels)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from harness.data.readers.common import fill, find_file
+from harness.data.readers.common import every_language_reads_this, fill, find_file, split_template, uses_language
 from harness.errors import HarnessError
 from harness.fileio import read_json
 from harness.taskfiles.schema import TaskConfig
@@ -50,10 +50,7 @@ def read_squad_file(path: Path, keep: Callable[[str], bool] = lambda qid: True) 
 
 
 def _template(task: TaskConfig, split: str) -> str:
-    template = task.data.local.files.get(split)
-    if template is None:
-        raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
-    return template
+    return split_template(task, split)
 
 
 def read_squad_json(folder: Path, task: TaskConfig, lang: str, split: str) -> list[dict]:
@@ -66,5 +63,11 @@ def read_squad_json(folder: Path, task: TaskConfig, lang: str, split: str) -> li
 
 def read_tydiqa_goldp(folder: Path, task: TaskConfig, lang: str, split: str) -> list[dict]:
     prefix = f"{task.code(lang)}-"
-    path = find_file(folder, fill(_template(task, split), lang, task.code(lang)), task.task)
-    return read_squad_file(path, keep=lambda qid: qid.startswith(prefix))
+    template = _template(task, split)
+    if uses_language(template):
+        return read_squad_file(find_file(folder, fill(template, lang, task.code(lang)), task.task),
+                               keep=lambda qid: qid.startswith(prefix))
+    # TyDiQA-GoldP's dev file holds every language: its problems stop the task once.
+    with every_language_reads_this():
+        path = find_file(folder, template, task.task, shared=True)
+        return read_squad_file(path, keep=lambda qid: qid.startswith(prefix))

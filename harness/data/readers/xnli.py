@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.data.readers.common import find_file, read_tsv_rows, require_columns
+from harness.data.readers.common import (
+    every_language_reads_this,
+    find_file,
+    read_tsv_rows,
+    require_columns,
+    split_template,
+)
 from harness.errors import HarnessError
 from harness.taskfiles.schema import TaskConfig
 
 
 def read_xnli_tsv(folder: Path, task: TaskConfig, lang: str, split: str) -> list[dict]:
-    name = task.data.local.files.get(split)
-    if name is None:
-        raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
-    path = find_file(folder, name, task.task)
+    # One file holds every language: its problems stop the task once, not once per language.
+    with every_language_reads_this():
+        return _read_xnli_tsv(folder, task, lang, split)
+
+
+def _read_xnli_tsv(folder: Path, task: TaskConfig, lang: str, split: str) -> list[dict]:
+    path = find_file(folder, split_template(task, split), task.task, shared=True)
     rows = read_tsv_rows(path)
     header = next(rows, None) or []
     require_columns(path, header, ["language", "gold_label", "sentence1", "sentence2"])
