@@ -123,3 +123,15 @@ def test_iglue_repository_layout_is_found(tmp_path, shared_data):
     dev.write_bytes((shared_data / "iglue" / "xGQA" / "de" / "dev.json").read_bytes())
     rows = get_reader("xgqa_json", "test")(tmp_path / "datasets", INDEX.tasks["xgqa"], "de", "dev")
     assert len(rows) == annotation_count(shared_data, "xgqa", "de")
+
+
+def test_local_marvl_without_nlvr2_leaves_english_out_with_a_warning(shared_data, caplog):
+    from harness.data.sources import resolve_source
+
+    source = resolve_source(INDEX.tasks["marvl"], {"marvl": str(shared_data / "iglue")})
+    with caplog.at_level("WARNING"):
+        assert source.available_languages() == {"id", "sw", "ta", "tr", "zh"}
+    assert "marvl/en: skipped: no nlvr2/annotations/test.jsonl or nlvr2/data/test1.json" in caplog.text
+    # only a language with a file of its own is checked: a missing XVNLI file stays an error when read
+    xvnli = resolve_source(INDEX.tasks["xvnli"], {"xvnli": str(shared_data / "iglue")})
+    assert xvnli.available_languages() == set(INDEX.tasks["xvnli"].languages)
