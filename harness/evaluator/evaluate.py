@@ -12,7 +12,7 @@ from typing import Sequence
 from harness.data.images import TaskStopped
 from harness.data.sources import resolve_source, with_images
 from harness.errors import HarnessError
-from harness.evaluator.distributed import init_from_env
+from harness.evaluator.distributed import agree_on_unit, current, init_from_env
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
 from harness.kinds import get_kind
@@ -136,6 +136,18 @@ def default_workers(device) -> int:
     return max(0, min(8, (os.cpu_count() or 1) - 1))
 
 
+def _missing_images_now_differ(store: RunStore, task: TaskConfig, lang: str, source, kind, limit) -> bool:
+    """A unit finished with images missing is redone once its data fingerprint (which covers the
+    images found) has changed, e.g. after the missing images were supplied."""
+    if not store.data["results"].get(task.task, {}).get(lang, {}).get("n_missing_images"):
+        return False
+    recorded = store.data["config"]["tasks"].get(task.task, {}).get("languages", {}).get(lang, {})
+    try:
+        return source.language_data(lang, kind.extra_splits, limit).fingerprint != recorded.get("data_fingerprint")
+    except HarnessError:
+        return True  # redo it, so the unit reports the problem
+
+
 def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,
               runner: InferenceRunner, pool: ModelPool, errors: dict[str, str]) -> None:
     kind = get_kind(task.kind)
@@ -149,7 +161,8 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
     args_record = args.to_dict()
     store.forget_task_if_changed(task.task, task.config_hash, args_record)
     todo = [lang for lang in langs
-            if request.overwrite or not store.unit_done(task.task, lang, task.config_hash, args_record)]
+            if request.overwrite or not store.unit_done(task.task, lang, task.config_hash, args_record)
+            or _missing_images_now_differ(store, task, lang, source, kind, request.limit)]
     if not todo:
         log.info("%s: all %d languages already done in %s; skipped", task.task, len(langs), request.output_path)
         return
@@ -173,18 +186,23 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
     })
     for lang in todo:
         started = time.time()
+        failure = None
         try:
             data = source.language_data(lang, kind.extra_splits, request.limit)
             predictions = kind.predict(task, data, loaded, runner)
             unit = kind.score(task, data, predictions)
-        except TaskStopped:
-            store.forget_unit(task.task, lang)
-            raise
         except HarnessError as err:
-            errors[f"{task.task}/{lang}"] = str(err)
+            failure = err
+        # Under torchrun a unit that failed on one rank fails on all, so the ranks stay in step.
+        failure = agree_on_unit(current(), f"{task.task}/{lang}", failure)
+        if isinstance(failure, TaskStopped):
             store.forget_unit(task.task, lang)
-            store.record_error(f"{task.task}/{lang}", str(err))
-            log.error("%s", err)
+            raise failure
+        if failure is not None:
+            errors[f"{task.task}/{lang}"] = str(failure)
+            store.forget_unit(task.task, lang)
+            store.record_error(f"{task.task}/{lang}", str(failure))
+            log.error("%s", failure)
             continue
         unit_meta = {"data_fingerprint": data.fingerprint, "n": unit.n, "duration_s": round(time.time() - started, 3),
                      "finished_at": now(), **({"info": unit.info} if unit.info else {})}
