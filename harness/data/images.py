@@ -162,21 +162,21 @@ class FolderImages(ImageStore):
         return found
 
     def fingerprint(self, rows: Sequence[Mapping]) -> str:
-        # The folder and, per image the rows name, the file found with its size and mtime: cheap
-        # (one stat per image, no reading) and it changes when an image is added or replaced.
-        digest = hashlib.sha256(str(self.root.resolve()).encode())
+        # Per image the rows name: the file found and its size, or that it is missing — one stat
+        # per image, no reading. Neither the folder's path nor mtimes: harness compare pairs runs
+        # by this fingerprint, and the same images copied to another machine must still pair.
+        digest = hashlib.sha256()
         for row in rows:
             for name in row.get("images", ()):
                 paths = self.index.candidates(str(name))
                 if not paths:
                     digest.update(f"{name}:missing;".encode())
                     continue
-                relative = pick_by_hints(paths, row.get("image_hints", ()))
+                path = self.index.root / pick_by_hints(paths, row.get("image_hints", ()))
                 try:
-                    stat = (self.index.root / relative).stat()
-                    digest.update(f"{relative}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+                    digest.update(f"{path.name}:{path.stat().st_size};".encode())
                 except OSError:
-                    digest.update(f"{relative}:gone;".encode())
+                    digest.update(f"{name}:gone;".encode())
         return digest.hexdigest()[:16]
 
 

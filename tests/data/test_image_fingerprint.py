@@ -21,16 +21,26 @@ def fingerprint(folder):
 
 
 def test_supplying_or_replacing_an_image_changes_the_fingerprint(tmp_path):
-    write_images(tmp_path, ROWS[:1], "xvnli")
-    partial = fingerprint(tmp_path)
-    assert fingerprint(tmp_path) == partial  # stable while nothing changes
-    write_images(tmp_path, ROWS[1:], "xvnli")
-    complete = fingerprint(tmp_path)
+    write_images(tmp_path / "a", ROWS[:1], "xvnli")
+    partial = fingerprint(tmp_path / "a")
+    assert fingerprint(tmp_path / "a") == partial  # stable while nothing changes
+    write_images(tmp_path / "a", ROWS[1:], "xvnli")
+    complete = fingerprint(tmp_path / "a")
     assert complete != partial
-    path = tmp_path / "2.jpg"
+    path = tmp_path / "a" / "2.jpg"
     path.write_bytes(path.read_bytes() + b"\0")
-    os.utime(path, ns=(1, 1))
-    assert fingerprint(tmp_path) != complete
+    assert fingerprint(tmp_path / "a") != complete
+
+
+def test_the_same_images_elsewhere_have_the_same_fingerprint(tmp_path):
+    """harness compare pairs runs by data fingerprint: copies on another machine must pair."""
+    write_images(tmp_path / "one", ROWS, "xvnli")
+    copy = tmp_path / "other" / "deeper"
+    copy.mkdir(parents=True)
+    for path in (tmp_path / "one").iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+        os.utime(copy / path.name, ns=(1, 1))
+    assert fingerprint(tmp_path / "other") == fingerprint(tmp_path / "one")
 
 
 def test_embedded_images_are_fingerprinted_by_their_bytes():
