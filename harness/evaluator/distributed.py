@@ -124,7 +124,7 @@ def gather_or_fail(dist: DistContext, step: str, done: dict, failure: Failure) -
     parts = dist.all_gather(("outputs", step, done, failure.message))
     for rank, part in enumerate(parts):
         if part[0] == "unit":
-            raise PeerFailure(f"{part[3]} (on rank {rank})")
+            raise PeerFailure(f"{part[3] or 'left the unit before this step'} (on rank {rank})")
     steps = sorted({part[1] for part in parts})
     if len(steps) > 1:
         raise RuntimeError(f"torch.distributed ranks out of step: they reached {', '.join(steps)} together")
