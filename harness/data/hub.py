@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import Mapping, Sequence
 
 from harness.data.readers.common import fill
 from harness.errors import HarnessError, TaskStopped
@@ -137,6 +138,12 @@ def _undecoded_images(dataset, columns):
     return dataset
 
 
+def resolve_columns(fields: Mapping[str, Sequence[str]], columns: Sequence[str]) -> dict[str, str | None]:
+    """Each field's column: the first of its alternatives the dataset has (None: none of them)."""
+    present = set(columns)
+    return {name: next((col for col in choices if col in present), None) for name, choices in fields.items()}
+
+
 def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None = None) -> list[dict]:
     hub: HubSource = task.data.hub
     code = task.code(lang)
@@ -158,7 +165,9 @@ def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None =
             f"{task.task}: cannot load hub dataset {hub.path}{what}: "
             f"{_first_line(err)}; pass a local copy with --data_dir {task.task}=DIR ({layout})"
         ) from None
-    missing = [col for col in [*hub.fields.values(), *hub.filter] if col not in dataset.column_names]
+    fields = resolve_columns(hub.fields, dataset.column_names)
+    missing = [" or ".join(hub.fields[name]) for name, col in fields.items() if col is None]
+    missing += [col for col in hub.filter if col not in dataset.column_names]
     if missing:
         raise HarnessError(
             f"{task.task}: dataset {where} (config {config}) lacks column(s) {', '.join(missing)}; "
@@ -169,10 +178,10 @@ def load_hub_rows(task: TaskConfig, lang: str, split: str, mirror: Path | None =
         columns = {col: dataset[col] for col in wanted}
         keep = [i for i in range(len(dataset)) if all(_matches(columns[c][i], v) for c, v in wanted.items())]
         dataset = dataset.select(keep)
-    dataset = _undecoded_images(dataset, [hub.fields[name] for name in hub.images])
+    dataset = _undecoded_images(dataset, [fields[name] for name in hub.images])
     rows = []
-    columns = {name: dataset[col] for name, col in hub.fields.items()}
-    converters = {name: _converter(dataset.features.get(col)) for name, col in hub.fields.items()}
+    columns = {name: dataset[col] for name, col in fields.items()}
+    converters = {name: _converter(dataset.features.get(col)) for name, col in fields.items()}
     for i in range(len(dataset)):
         row = {"id": str(i)}
         for name, values in columns.items():

@@ -10,6 +10,7 @@ score its example as wrong; above ``max_missing_percent`` the task stops.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -95,6 +96,24 @@ def decode_image(payload: Any):
         return image.convert("RGB")
 
 
+def readable_header(payload: Any) -> bool:
+    """Whether PIL recognises the image from its header alone (no decoding): catches the empty
+    files and saved error pages that break a download, before any model runs."""
+    from PIL import Image
+
+    if isinstance(payload, Image.Image):
+        return True
+    if isinstance(payload, Mapping):
+        payload = payload.get("bytes") or payload.get("path")
+    if isinstance(payload, (bytes, bytearray)):
+        payload = io.BytesIO(payload)
+    try:
+        with Image.open(payload) as image:
+            return image.width > 0 and image.height > 0
+    except Exception:  # PIL raises many types for one cause: not an image it can read
+        return False
+
+
 class ImageStore:
     """Locates and decodes a row's images; picklable, so DataLoader workers can use it."""
 
@@ -104,6 +123,14 @@ class ImageStore:
     def locate(self, row: Mapping) -> list[Any] | None:
         """One payload per image of the row (a path, bytes…), or None if any is not there."""
         raise NotImplementedError
+
+    def fingerprint(self, rows: Sequence[Mapping]) -> str:
+        """What the rows' images are in this store: part of the data fingerprint, so supplying
+        missing images (or changing them) makes a finished unit count as changed."""
+        raise NotImplementedError
+
+    def readable(self, payload: Any) -> bool:
+        return readable_header(payload)
 
     def load(self, payload: Any):
         """The decoded RGB image, or None when the file is unreadable."""
@@ -130,6 +157,24 @@ class FolderImages(ImageStore):
             found.append(self.index.root / pick_by_hints(paths, row.get("image_hints", ())))
         return found
 
+    def fingerprint(self, rows: Sequence[Mapping]) -> str:
+        # Per image the rows name: the file found and its size, or that it is missing — one stat
+        # per image, no reading. Neither the folder's path nor mtimes: harness compare pairs runs
+        # by this fingerprint, and the same images copied to another machine must still pair.
+        digest = hashlib.sha256()
+        for row in rows:
+            for name in row.get("images", ()):
+                paths = self.index.candidates(str(name))
+                if not paths:
+                    digest.update(f"{name}:missing;".encode())
+                    continue
+                path = self.index.root / pick_by_hints(paths, row.get("image_hints", ()))
+                try:
+                    digest.update(f"{path.name}:{path.stat().st_size};".encode())
+                except OSError:
+                    digest.update(f"{name}:gone;".encode())
+        return digest.hexdigest()[:16]
+
 
 class EmbeddedImages(ImageStore):
     def __init__(self, payloads: Mapping[str, Any], where: str,
@@ -142,6 +187,18 @@ class EmbeddedImages(ImageStore):
         found = [self.payloads.get(key) for key in row["images"]]
         return None if any(p is None for p in found) else found
 
+    def fingerprint(self, rows: Sequence[Mapping]) -> str:
+        # A hash of the embedded bytes (a language is a few tens of MB: well under a second).
+        digest = hashlib.sha256()
+        for row in rows:
+            for key in row.get("images", ()):
+                payload = self.payloads.get(key)
+                if isinstance(payload, Mapping):
+                    payload = payload.get("bytes") or str(payload.get("path"))
+                digest.update(payload if isinstance(payload, (bytes, bytearray)) else f"{payload!r}".encode())
+                digest.update(b";")
+        return digest.hexdigest()[:16]
+
 
 class NoImageFolder(ImageStore):
     """Rows name image files but no --image_dir was given: fail on first use, in one line."""
@@ -150,6 +207,9 @@ class NoImageFolder(ImageStore):
         self.task = task
         self.layout = layout
 
+    def fingerprint(self, rows: Sequence[Mapping]) -> str:
+        return "no image folder"
+
     def locate(self, row: Mapping) -> list[Any] | None:
         raise TaskStopped(f"{self.task}: its annotations name image files ({self.layout}); pass --image_dir "
                           f"{self.task}=DIR with the images anywhere below DIR")
@@ -157,8 +217,8 @@ class NoImageFolder(ImageStore):
 
 def detach_images(rows: list[dict], fields: Sequence[str], where: str,
                   max_missing_percent: float = DEFAULT_MAX_MISSING_PERCENT) -> tuple[list[dict], EmbeddedImages]:
-    """Move embedded image payloads out of hub rows into a store; rows keep ``images`` keys, so
-    the data fingerprint stays a hash of text."""
+    """Move embedded image payloads out of hub rows into a store; rows keep ``images`` keys, and
+    the store's own fingerprint covers the bytes."""
     payloads: dict[str, Any] = {}
     out = []
     for n, row in enumerate(rows):

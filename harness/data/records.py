@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -12,6 +13,14 @@ def fingerprint_rows(rows: Any) -> str:
     """A content hash of loaded examples: equal for equal data, whichever source it came from."""
     canonical = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=list)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -22,19 +31,26 @@ class LanguageData:
     rows: Any  # canonical rows; their shape belongs to the task kind
     source: str  # where the rows came from, for the results' config
     extra_splits: dict[str, Any] = field(default_factory=dict)  # e.g. BUCC's dev split
-    images: Any = None  # multimodal tasks: a harness.data.images.ImageStore (not fingerprinted)
-    # Further things a unit's scores depend on besides its rows (e.g. where a multimodal task's
-    # images come from): sources and kinds add entries here, and resuming recomputes a unit
-    # whose recorded value differs.
+    images: Any = None  # multimodal tasks: a harness.data.images.ImageStore
+    resources: dict[str, Path] = field(default_factory=dict)  # side files (xGQA: GQA's answer vocabulary)
+    # Further things a unit's scores depend on besides its rows: sources and kinds add entries
+    # here, and resuming recomputes a unit whose recorded value differs.
     identity_extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
-        """The evaluated split's rows only: what ``harness compare`` checks before pairing two runs.
-        ``harness score`` loads no dev split, so a dev split here would keep a scored BUCC run
-        from pairing with an evaluated one. (Hashed as ``{"rows", "extra": {}}`` so fingerprints
-        of tasks without extra splits are unchanged from earlier versions.)"""
-        return fingerprint_rows({"rows": self.rows, "extra": {}})
+        """The evaluated split: what ``harness compare`` checks before pairing two runs. Its rows;
+        for multimodal tasks also which images the store has for them and the side files'
+        contents, so a unit computed while images were missing is not taken as done once they
+        are supplied. ``harness score`` loads no dev split, so a dev split here would keep a
+        scored BUCC run from pairing with an evaluated one. (Hashed as ``{"rows", "extra": {}}``
+        so fingerprints of text tasks are unchanged from earlier versions.)"""
+        parts: dict[str, Any] = {"rows": self.rows, "extra": {}}
+        if self.images is not None and hasattr(self.images, "fingerprint"):
+            parts["images"] = self.images.fingerprint(self.rows)
+        if self.resources:
+            parts["resources"] = {name: file_digest(path) for name, path in sorted(self.resources.items())}
+        return fingerprint_rows(parts)
 
     @property
     def extra_fingerprints(self) -> dict[str, str]:

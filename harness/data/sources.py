@@ -38,10 +38,37 @@ class TaskSource:
         return f"{self.mode}:{self.folder}"
 
     def available_languages(self) -> set[str] | None:
-        """Languages this source holds, where it can tell cheaply; None means 'ask for any'."""
+        """Languages this source holds, where it can tell cheaply; None means 'ask for any'.
+
+        A local language with a file of its own in the task file (MaRVL's English: NLVR2's test
+        set, another dataset) is left out, with a warning, when that file is not there; every
+        other missing file stays an error when the language is read."""
         if self.mode == "demo":
             return set(demo_manifest().get(self.task.data.demo, []))
+        if self.mode == "local" and self.task.data.local is not None:
+            from harness.data.readers.common import fill, locate_file
+
+            choices = self.task.data.local.file_choices
+            available = set(self.task.languages)
+            for lang in self.task.languages:
+                templates = choices.get(f"{self.task.split}_{lang}")
+                if templates and locate_file(self.folder, templates, lang, self.task.code(lang)) is None:
+                    names = " or ".join(fill(t, lang, self.task.code(lang)) for t in templates)
+                    log.warning("%s/%s: skipped: no %s under %s", self.task.task, lang, names, self.folder)
+                    available.discard(lang)
+            return available
         return None
+
+    def resources(self, lang: str) -> dict[str, Path]:
+        """The task's optional side files (data.local.resources) found under a local folder."""
+        local = self.task.data.local
+        if self.mode not in ("local", "demo") or local is None or not local.resources:
+            return {}
+        from harness.data.readers.common import locate_file
+
+        found = {name: locate_file(self.folder, templates, lang, self.task.code(lang))
+                 for name, templates in local.resources.items()}
+        return {name: path for name, path in found.items() if path is not None}
 
     def load(self, lang: str, split: str | None = None) -> Any:
         split = split or self.task.split
@@ -57,7 +84,8 @@ class TaskSource:
         rows = kind.limit_rows(self.load(lang), limit)
         extra = {split: kind.limit_rows(self.load(lang, split), limit) for split in extra_splits}
         rows, images = self._images(rows)
-        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra, images)
+        return LanguageData(self.task.task, lang, self.task.split, rows, self.describe(), extra, images,
+                            self.resources(lang))
 
     def _images(self, rows: Any) -> tuple[Any, Any]:
         """The image store of a multimodal task (None for text-only tasks)."""

@@ -37,9 +37,10 @@ NEUTRAL = {"en": "The picture was taken yesterday.", "fr": "La photo a été pri
            "es": "La foto fue tomada ayer."}
 WHAT_COLOUR = {"en": "What color is the shape?", "de": "Welche Farbe hat die Form?"}
 WHAT_SHAPE = {"en": "What shape is shown?", "de": "Welche Form ist zu sehen?"}
-BOTH_SHOW = {"id": "Kedua gambar menunjukkan {shape}.", "tr": "İki resimde de {shape} var."}
+BOTH_SHOW = {"en": "Both pictures show {shape}.", "id": "Kedua gambar menunjukkan {shape}.",
+             "tr": "İki resimde de {shape} var."}
 
-MANIFEST = {"xvnli": ["en", "es", "fr"], "xgqa": ["de", "en"], "marvl": ["id", "tr"],
+MANIFEST = {"xvnli": ["en", "es", "fr"], "xgqa": ["de", "en"], "marvl": ["en", "id", "tr"],
             "xflickrco": ["de", "en", "es"], "wit": ["en", "id", "tr"]}
 
 
@@ -98,8 +99,27 @@ def make_xgqa(out: Path, images: dict) -> None:
         path.write_text(json.dumps(questions, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def make_nlvr2(out: Path, images: dict) -> None:
+    """MaRVL's English: an NLVR2-style test file (IGLUE's nlvr2/annotations/test.jsonl), whose
+    images are named after the identifier: test1-{set}-{pair}-{sentence} → test1-{set}-{pair}-img0.png."""
+    rng = random.Random(42 + len(MANIFEST["marvl"]))
+    shown = pictures(rng, 10)
+    records = []
+    for n in range(10):
+        left, right = shown[n], shown[(n + 1 + n % 2) % 10]
+        stem = f"test1-{n // 4}-{n % 4}"
+        for k, picture in enumerate([left, right]):
+            images["marvl"][f"nlvr2/test1/{stem}-img{k}.png"] = list(picture)
+        shape = left[1] if n % 3 else rng.choice(list(SHAPES))
+        records.append({"sentence": BOTH_SHOW["en"].format(shape=SHAPES[shape]["en"]), "identifier": f"{stem}-0",
+                        "label": str(left[1] == shape and right[1] == shape), "left_url": f"https://example.org/{stem}-0.jpg",
+                        "right_url": f"https://example.org/{stem}-1.jpg", "synset": "demo", "query": "demo shapes"})
+    write_jsonl(out / "marvl" / "nlvr2" / "annotations" / "test.jsonl", records)
+
+
 def make_marvl(out: Path, images: dict) -> None:
-    for i, lang in enumerate(MANIFEST["marvl"]):
+    make_nlvr2(out, images)
+    for i, lang in enumerate(lang for lang in MANIFEST["marvl"] if lang != "en"):
         rng = random.Random(43 + i)
         concept = "1-Bentuk" if lang == "id" else "1-Şekil"
         shown = pictures(rng, 10)

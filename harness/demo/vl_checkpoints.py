@@ -36,7 +36,7 @@ VL_DEMO_HEADS: Mapping[str, tuple[str, tuple[str, ...] | None]] = {
     "xflickrco": ("clip", None),
     "wit": ("clip", None),
 }
-VL_DEMO_RECIPE = ("vl-1", sorted(VL_DEMO_HEADS.items()), sorted(TINY.items()))
+VL_DEMO_RECIPE = ("vl-2", sorted(VL_DEMO_HEADS.items()), sorted(TINY.items()))  # vl-2: MaRVL's English (NLVR2)
 
 
 def _save(model, processor, folder: Path) -> Path:

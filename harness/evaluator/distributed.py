@@ -5,14 +5,24 @@ runs it, and the per-example outputs are gathered so that every rank holds all o
 steps such as nearest-neighbour search need the whole set). Rank 0 alone computes and writes
 results. A batch's composition does not depend on the number of ranks, so the outputs — and the
 results — equal a single-process run's.
+
+Failures: a HarnessError on one rank only (out of memory on one example, say) must not leave the
+others waiting at the next collective until the NCCL timeout. Each gather carries the rank's
+error with its outputs, so every rank raises the same error together; and after each task ×
+language unit the ranks agree on its outcome (:func:`agree_on_unit`), so a rank that failed
+before reaching a gather is met there and all ranks record the failure and go on in step.
+Collectives that nonetheless meet out of step raise an error instead of mixing outputs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
 from typing import Any, Sequence
+
+from harness.errors import HarnessError
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +89,83 @@ def init_from_env(device_name: str | None) -> tuple[DistContext, str | None]:
         logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     log.info("rank %d of %d on %s", rank, world, device_name or "cpu")
     return _CURRENT, device_name
+
+
+class PeerFailure(HarnessError):
+    """Raised on the ranks that did not fail themselves: another rank's error, shared."""
+
+
+class Failure:
+    """What went wrong on this rank inside a :func:`shared_failure` block (None: nothing)."""
+
+    message: str | None = None
+
+
+@contextlib.contextmanager
+def shared_failure(dist: DistContext):
+    """Under torchrun, hold a HarnessError raised in the block instead of raising it, so that this
+    rank still reaches the gather that follows and tells the others (see :func:`gather_or_fail`);
+    in one process, let it raise."""
+    failure = Failure()
+    try:
+        yield failure
+    except HarnessError as err:
+        if not dist.active:
+            raise
+        failure.message = str(err)
+
+
+def gather_or_fail(dist: DistContext, step: str, done: dict, failure: Failure) -> dict:
+    """Every rank's ``done`` merged, or the first failing rank's error raised on every rank.
+
+    ``step`` names the collective (the task/language being run): ranks meeting at different
+    steps are out of step — an error, never a silent mix of two units' outputs. A rank that meets
+    this gather from :func:`agree_on_unit` failed earlier in the unit: its error is raised here."""
+    parts = dist.all_gather(("outputs", step, done, failure.message))
+    for rank, part in enumerate(parts):
+        if part[0] == "unit":
+            raise PeerFailure(f"{part[3] or 'left the unit before this step'} (on rank {rank})")
+    steps = sorted({part[1] for part in parts})
+    if len(steps) > 1:
+        raise RuntimeError(f"torch.distributed ranks out of step: they reached {', '.join(steps)} together")
+    for rank, part in enumerate(parts):
+        if part[3] is not None:
+            message = part[3] if rank == dist.rank else f"{part[3]} (on rank {rank})"
+            raise HarnessError(message) if rank == dist.rank else PeerFailure(message)
+    merged: dict = {}
+    for part in parts:
+        merged.update(part[2])
+    return merged
+
+
+def agree_on_unit(dist: DistContext, where: str, failure: HarnessError | None) -> HarnessError | None:
+    """The outcome of a task × language unit, the same on every rank: None when every rank
+    finished it, else the failure of the first rank that failed on its own (a peer's failure
+    only repeats it). A rank that failed before a gather its peers were waiting at meets them
+    there (they raise :class:`PeerFailure`) and once more here."""
+    if not dist.active:
+        return failure
+
+    def payload():
+        if failure is None:
+            return ("unit", where, None, None, False)
+        return ("unit", where, type(failure).__name__, str(failure), isinstance(failure, PeerFailure))
+
+    parts = dist.all_gather(payload())
+    if any(part[0] != "unit" for part in parts):  # peers were inside the unit: they come here next
+        parts = dist.all_gather(payload())
+    if any(part[0] != "unit" or part[1] != where for part in parts):
+        raise RuntimeError(f"torch.distributed ranks out of step after {where}")
+    failed = [(rank, part) for rank, part in enumerate(parts) if part[3] is not None]
+    if not failed:
+        return None
+    if failure is not None and not isinstance(failure, PeerFailure):
+        return failure
+    rank, part = next(((r, p) for r, p in failed if not p[4]), failed[0])
+    from harness.errors import TaskStopped
+
+    kind = TaskStopped if part[2] == "TaskStopped" else HarnessError
+    return kind(part[3] if part[4] else f"{part[3]} (on rank {rank})")
 
 
 def shard_batches(batches: Sequence[Sequence[int]], lengths: Sequence[int], world_size: int) -> list[list[int]]:

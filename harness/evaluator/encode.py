@@ -81,7 +81,7 @@ class LayerReader:
         if not self.verified:
             reference = self.full(batch)
             if early is None or early.shape != reference.shape or not torch.allclose(
-                early.float(), reference.float(), atol=1e-4, rtol=1e-4
+                early.float(), reference.float().to(early.device), atol=1e-4, rtol=1e-4
             ):
                 log.info("early stop at layer %d does not match hidden_states for %s; using full passes",
                          self.layer, type(self.model).__name__)
@@ -92,9 +92,11 @@ class LayerReader:
 
 
 def pool(hidden, mask, pooling: str):
+    """Sentence vectors from one layer's hidden states. With a device_map (accelerate), that layer
+    may sit on another GPU than the inputs: the mask follows the hidden states."""
     if pooling == "cls":
         return hidden[:, 0].float()
-    mask = mask.unsqueeze(-1).to(hidden.dtype)
+    mask = mask.to(hidden.device).unsqueeze(-1).to(hidden.dtype)
     return ((hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)).float()
 
 

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from harness.data.sources import resolve_source, with_images
 from harness.errors import HarnessError, TaskStopped
-from harness.evaluator.distributed import init_from_env
+from harness.evaluator.distributed import agree_on_unit, current, init_from_env
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
 from harness.kinds import get_kind
@@ -194,13 +194,18 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
             if data is None:
                 continue
         identity = data.identity()
+        failure = None
         try:
             predictions = kind.predict(task, data, loaded, runner)
             unit = kind.score(task, data, predictions)
-        except TaskStopped:
-            raise
         except HarnessError as err:
-            _unit_failed(store, errors, task.task, lang, err)
+            failure = err
+        # Under torchrun a unit that failed on one rank fails on all, so the ranks stay in step.
+        failure = agree_on_unit(current(), f"{task.task}/{lang}", failure)
+        if isinstance(failure, TaskStopped):
+            raise failure
+        if failure is not None:
+            _unit_failed(store, errors, task.task, lang, failure)
             continue
         unit_meta = {**identity, "n": unit.n, "duration_s": round(time.time() - started, 3),
                      "finished_at": now(), **({"info": unit.info} if unit.info else {})}

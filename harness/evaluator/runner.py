@@ -7,7 +7,9 @@ or order (tests pin this).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 from typing import Callable, Mapping, NamedTuple, Sequence
 
@@ -15,13 +17,14 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.evaluator.batching import pad_batch, plan_batches
-from harness.evaluator.distributed import current, shard_batches
+from harness.evaluator.distributed import current, gather_or_fail, shard_batches, shared_failure
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKENS = {"cpu": 8192, "cuda": 65536}
 DEFAULT_MAX_EXAMPLES = {"cpu": 256, "cuda": 2048}
 Forward = Callable[[dict], "object"]
+TOKENIZERS_PARALLELISM = "TOKENIZERS_PARALLELISM"
 
 
 class CollatedBatch(NamedTuple):
@@ -30,6 +33,25 @@ class CollatedBatch(NamedTuple):
     inputs: dict  # tensors for ``forward`` (moved to the device by the runner)
     notes: list  # one dict per example (e.g. an unreadable image), returned beside the outputs
     prep_s: float = 0.0  # seconds the worker spent decoding and preprocessing this batch
+
+
+@contextlib.contextmanager
+def serial_tokenizers_in_workers(num_workers: int):
+    """TOKENIZERS_PARALLELISM=false while DataLoader workers are forked (they tokenize too, and the
+    Rust thread pool must not be forked mid-use), restored afterwards so that later text tasks in
+    this process tokenize in parallel again."""
+    if not num_workers:
+        yield
+        return
+    previous = os.environ.get(TOKENIZERS_PARALLELISM)
+    os.environ[TOKENIZERS_PARALLELISM] = "false"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(TOKENIZERS_PARALLELISM, None)
+        else:
+            os.environ[TOKENIZERS_PARALLELISM] = previous
 
 
 class InferenceRunner:
@@ -73,7 +95,6 @@ class InferenceRunner:
         its first axis (or a tuple of such tensors, stacked on a new last axis). With
         ``per_token`` the output is cut to each example's own length."""
         import torch
-        from tqdm.auto import tqdm
 
         dist = current()
         lengths = [len(f["input_ids"]) for f in features]
@@ -82,11 +103,9 @@ class InferenceRunner:
         if dist.active:
             mine = shard_batches(batches, lengths, dist.world_size)[dist.rank]
             batches = [batches[number] for number in mine]
-        show = (None if self.progress is None else self.progress) if dist.is_main else False
-        bar = tqdm(total=sum(len(b) for b in batches), desc=desc, unit="ex", leave=False,
-                   disable=None if show is None else not show)
+        bar = self._bar(sum(len(b) for b in batches), desc)
         position = 0
-        with torch.inference_mode():
+        with shared_failure(dist) as failure, torch.inference_mode():
             while position < len(batches):
                 batch = batches[position]
                 try:
@@ -101,32 +120,37 @@ class InferenceRunner:
         bar.close()
         if dist.active:
             done = {i: out for i, out in enumerate(results) if out is not None}
-            for part in dist.all_gather(done):
-                for index, out in part.items():
-                    results[index] = out
+            for index, out in gather_or_fail(dist, desc or "outputs", done, failure).items():
+                results[index] = out
         return results  # type: ignore[return-value]
+
+    def _bar(self, total: int, desc: str):
+        from tqdm.auto import tqdm
+
+        show = self.progress if current().is_main else False
+        return tqdm(total=total, desc=desc, unit="ex", leave=False, disable=None if show is None else not show)
 
     def run_loader(self, dataset, costs: Sequence[int], collate: Callable[[list], CollatedBatch], forward: Forward,
                    desc: str = "") -> tuple[list[np.ndarray], list[dict]]:
         """Like :meth:`run`, for examples whose inputs a DataLoader's workers build (decoding and
         preprocessing images there, in parallel with the model). ``costs`` are each example's
         tokens (text plus image patches): batches are planned under the same token budget, and
-        halved on CUDA out-of-memory. Returns outputs and ``collate``'s notes in input order."""
-        import os
-
+        halved on CUDA out-of-memory. Under torchrun each rank runs its share of the batches, and
+        the outputs and notes are gathered to every rank. Returns outputs and ``collate``'s notes
+        in input order."""
         import torch
         from torch.utils.data import DataLoader
-        from tqdm.auto import tqdm
 
-        if self.num_workers:  # forked workers tokenize too; the Rust pool must not be forked mid-use
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        dist = current()
         results: list[np.ndarray | None] = [None] * len(costs)
         notes: list[dict] = [{} for _ in costs]
         batches = plan_batches(costs, self.max_tokens, self.max_examples)
-        bar = tqdm(total=len(costs), desc=desc, unit="ex", leave=False,
-                   disable=None if self.progress is None else not self.progress)
+        if dist.active:
+            mine = shard_batches(batches, costs, dist.world_size)[dist.rank]
+            batches = [batches[number] for number in mine]
+        bar = self._bar(sum(len(b) for b in batches), desc)
         position = 0
-        with torch.inference_mode():
+        with shared_failure(dist) as failure, serial_tokenizers_in_workers(self.num_workers), torch.inference_mode():
             while position < len(batches):
                 loader = DataLoader(dataset, batch_sampler=batches[position:], collate_fn=collate,
                                     num_workers=self.num_workers, pin_memory=self.device.type == "cuda")
@@ -146,6 +170,10 @@ class InferenceRunner:
                     del loader
                     batches = self._back_off(batches, position, costs)
         bar.close()
+        if dist.active:
+            done = {i: (out, notes[i]) for i, out in enumerate(results) if out is not None}
+            for index, (out, note) in gather_or_fail(dist, desc or "outputs", done, failure).items():
+                results[index], notes[index] = out, note
         return results, notes  # type: ignore[return-value]
 
     def _account(self, wait_s: float, model_s: float, collated: CollatedBatch, count: int) -> None:

@@ -95,7 +95,10 @@ class ImageTextClassification(TaskKind):
             by_task[[mapping[out] for out in used]] = probs
             values[example.index] = task.labels[int(np.argmax(by_task))]
             details[example.index] = {"probs": [round(float(p), 6) for p in by_task]}
-        return values, details, {"max_length": max_length, "two_images": "concat" if concat else "separate"}
+        info = {"max_length": max_length}
+        if vi.images_per_example(task) > 1:  # XVNLI has one image per example: nothing to report
+            info["two_images"] = "concat" if concat else "separate"
+        return values, details, info
 
     def _choose(self, task, data, loaded, runner, located, prompt, concat, desc):
         words = vi.choice_words(prompt, task.labels, str(task.source_file))

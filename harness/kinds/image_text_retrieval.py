@@ -5,7 +5,8 @@ same ``image_key`` share one candidate image (IGLUE's eval_retrieval.py: img_pat
 xFlickr&CO, wit_ix for WIT). Text→image (IR): each caption ranks the images; image→text (TR):
 each image ranks the captions, by its best-placed own caption. Cosine similarity of
 L2-normalised embeddings. An image that is missing or unreadable leaves the candidate pool; its
-captions miss in IR and it misses in TR.
+captions miss in IR and it misses in TR. ``n_missing_images`` counts images, not captions (a WIT
+image can have many captions), and the missing-image limit applies to that share of the images.
 
 Samples, one per caption: ``ir_hit{k}`` (0/1); ``tr_hit{k}`` and ``tr_query`` on the first caption
 of each image (0 elsewhere), so TR Recall@K = Σ tr_hit / Σ tr_query over images, and a McNemar

@@ -44,20 +44,26 @@ def locate_examples(task: TaskConfig, data: LanguageData, texts: Sequence[str]) 
     store = data.images
     if store is None:
         raise HarnessError(f"{task.task}: the rows of {data.source} carry no images")
-    examples, missing = [], []
+    examples, missing, unreadable = [], [], []
     for index, (row, text) in enumerate(zip(data.rows, texts)):
         payloads = store.locate(row)
         if payloads is None:
             missing.append(index)
+        elif not all(store.readable(payload) for payload in payloads):
+            # Found but not an image PIL recognises (an empty download, a saved error page): known
+            # before any model runs, so the missing-image limit can stop the task for free.
+            unreadable.append(index)
         else:
             examples.append(ImageExample(index, tuple(payloads), text))
-    located = LocatedExamples(examples, missing, store)
+    located = LocatedExamples(examples, missing, store, unreadable)
     check_missing(task, data, located)
     return located
 
 
 def record_unreadable(task: TaskConfig, data: LanguageData, located: LocatedExamples, notes: Sequence[dict]) -> None:
-    located.unreadable_rows = [e.index for e, note in zip(located.examples, notes) if note.get("unreadable")]
+    """Add the examples whose images passed the header check but failed to decode in the workers."""
+    failed = [e.index for e, note in zip(located.examples, notes) if note.get("unreadable")]
+    located.unreadable_rows = sorted(set(located.unreadable_rows) | set(failed))
     check_missing(task, data, located)
 
 

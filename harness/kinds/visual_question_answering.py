@@ -2,11 +2,14 @@
 
 Rows: ``{"id", "images", "question", "label"}`` with the English GQA answer as label. A VQA head
 (ViLT-style, over an answer vocabulary) answers with the name of its highest output, so its
-vocabulary is mapped to GQA's answers by name; ``--model_args answer_vocabulary=FILE`` restricts
-the argmax to outputs whose names are in GQA's answer list (IGLUE's classifiers predict over
-GQA's 1,842 answers). A generative model answers greedily after the task's prompt; its first
-line is the answer. Both sides are normalised (lower-case, punctuation and English articles
-removed) before matching. Missing images: counted, scored as wrong.
+vocabulary is mapped to GQA's answers by name. IGLUE's classifiers predict over GQA's 1,842
+answers (``gqa/trainval_ans2label.json``): the argmax is restricted to the head's outputs named in
+that vocabulary — the file found beside the annotations (the task file's
+``data.local.resources``), or ``--model_args answer_vocabulary=FILE``; without either it runs over
+the head's whole vocabulary. Results record which (``answer_vocabulary``, ``usable_answers``).
+A generative model answers greedily after the task's prompt; its first line is the answer. Both
+sides are normalised (lower-case, punctuation and English articles removed) before matching.
+Missing images: counted, scored as wrong.
 """
 
 from __future__ import annotations
@@ -27,28 +30,36 @@ from harness.models.vision_language.batches import text_limit
 from harness.taskfiles.schema import TaskConfig
 
 
-def answer_vocabulary(path: str) -> set[str]:
+def answer_vocabulary(path: str, where: str) -> set[str]:
     """Normalised answers from a JSON list, an answer→index mapping or an index→answer list."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
-        raise HarnessError(f"--model_args answer_vocabulary={path}: cannot read it as JSON ({err})") from None
+        raise HarnessError(f"{where}: cannot read it as JSON ({err})") from None
+    if not isinstance(data, (dict, list)):
+        raise HarnessError(f"{where}: expected a JSON list of answers or a mapping from answer to index")
     answers = data.keys() if isinstance(data, dict) else data
-    return {normalize_answer(a) for a in answers}
+    return {normalize_answer(str(a)) for a in answers}
 
 
-def head_answers(loaded) -> tuple[list[int], list[str]]:
-    """The head's outputs that may be predicted, and every output's answer name."""
+def head_answers(loaded, data: LanguageData | None = None) -> tuple[list[int], list[str], dict]:
+    """The head's outputs that may be predicted, every output's answer name, and what restricted
+    them (for the results): ``--model_args answer_vocabulary`` first, else the data's GQA file."""
     id2label = {int(i): str(name) for i, name in loaded.config.id2label.items()}
     names = [id2label[i] for i in sorted(id2label)]
-    path = loaded.args.extra.get("answer_vocabulary")
-    if not path:
-        return list(range(len(names))), names
-    vocabulary = answer_vocabulary(str(path))
+    given = loaded.args.extra.get("answer_vocabulary")
+    found = (data.resources.get("answer_vocabulary") if data is not None else None)
+    path = str(given) if given else (str(found) if found else None)
+    if path is None:
+        return list(range(len(names))), names, {"answer_vocabulary": None, "head_answers": len(names),
+                                                "usable_answers": len(names)}
+    where = f"--model_args answer_vocabulary={path}" if given else f"answer vocabulary {path}"
+    vocabulary = answer_vocabulary(path, where)
     usable = [i for i, name in enumerate(names) if normalize_answer(name) in vocabulary]
     if not usable:
-        raise HarnessError(f"--model_args answer_vocabulary={path}: none of the head's {len(names)} answers is in it")
-    return usable, names
+        raise HarnessError(f"{where}: none of the head's {len(names)} answers is in it")
+    return usable, names, {"answer_vocabulary": path, "answer_vocabulary_size": len(vocabulary),
+                           "head_answers": len(names), "usable_answers": len(usable)}
 
 
 class VisualQuestionAnswering(TaskKind):
@@ -85,7 +96,7 @@ class VisualQuestionAnswering(TaskKind):
         return Predictions(values, details, metrics, {**info, **missing_info, "family": family})
 
     def _classify(self, task, data, loaded, runner, located, desc) -> tuple[dict[int, str], dict]:
-        usable, names = head_answers(loaded)
+        usable, names, vocabulary = head_answers(loaded, data)
         max_length = text_limit(loaded, task.max_length)
         logits, notes = classifier.classifier_logits(loaded, runner, located.examples, located.store, max_length,
                                                      False, desc) if located.examples else ([], [])
@@ -94,7 +105,7 @@ class VisualQuestionAnswering(TaskKind):
         for example, row_logits in zip(located.examples, logits):
             scores = np.asarray(row_logits, dtype=np.float64)[usable]
             answers[example.index] = names[usable[int(np.argmax(scores))]]
-        return answers, {"max_length": max_length, "head_answers": len(names), "usable_answers": len(usable)}
+        return answers, {"max_length": max_length, **vocabulary}
 
     def _generate(self, task, data, loaded, runner, located, desc) -> tuple[dict[int, str], dict]:
         max_new_tokens = int(loaded.args.extra.get("max_new_tokens") or task.options.get("max_new_tokens", 10))

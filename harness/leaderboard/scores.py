@@ -11,7 +11,7 @@ from harness.taskfiles.schema import GroupConfig
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # "xtreme/xnli", "xtreme", "xtreme/[classification]", "iglue/[en]", "iglue/[gap]"
+    key: str  # "xtreme/xnli", "xtreme", "xtreme/[classification]", "iglue/[en]", "iglue/[target]", "iglue/[gap]"
     title: str
     group: str
     task: str | None = None
@@ -37,7 +37,9 @@ def columns_for(groups: Sequence[GroupConfig], task_names: set[str]) -> list[Col
         for category in group.categories:
             columns.append(Column(f"{group.group}/[{category}]", category, group.group))
         if group.gap_language:
+            # source, target and gap over the same tasks (those with a source score): source − target = gap
             columns.append(Column(f"{group.group}/[{group.gap_language}]", f"{group.gap_language} (source)", group.group))
+            columns.append(Column(f"{group.group}/[target]", "target (same tasks)", group.group))
             columns.append(Column(f"{group.group}/[gap]", "transfer gap", group.group))
     return columns
 
@@ -57,6 +59,7 @@ def run_values(data: Mapping, groups: Sequence[GroupConfig]) -> dict[str, float 
             values[f"{group.group}/[{category}]"] = score
         if group.gap_language:
             values[f"{group.group}/[{group.gap_language}]"] = summary.get(group.gap_language)
+            values[f"{group.group}/[target]"] = summary.get("target")
             values[f"{group.group}/[gap]"] = summary.get("gap")
     return values
 

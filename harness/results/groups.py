@@ -70,12 +70,25 @@ def group_summary(group: GroupConfig, results: Mapping[str, Mapping[str, Mapping
             for category, members in group.categories.items()
         }
     if group.gap_language is not None:
-        # English and the gap over the same tasks: those with both an English and a target score
-        # (MaRVL has no English test; its English source, NLVR2, is another dataset).
-        with_gap = [name for name, t in tasks.items() if t.get("gap") is not None]
-        complete = bool(with_gap) and not missing_tasks
-        out[group.gap_language] = fmean(tasks[n][group.gap_language] for n in with_gap) if complete else None
-        out["gap"] = fmean(tasks[n]["gap"] for n in with_gap) if complete else None
-        out["gap_language"] = group.gap_language
-        out["gap_tasks"] = with_gap
+        out.update(gap_summary(tasks, group.gap_language, bool(missing_tasks)))
     return out
+
+
+def gap_summary(tasks: Mapping[str, Mapping], source: str, missing_tasks: bool) -> dict:
+    """The source-language mean, the target mean and the gap over one task set: the tasks with
+    both a source and a target score (a task whose English file was not given, such as MaRVL
+    without NLVR2's test set, is named in ``no_source_tasks``). The gap is the difference of the
+    two means shown, so source − target == gap always; the overall ``score`` beside them may
+    cover more tasks."""
+    with_gap = [name for name, t in tasks.items() if t.get("gap") is not None]
+    complete = bool(with_gap) and not missing_tasks
+    source_mean = fmean(tasks[n][source] for n in with_gap) if complete else None
+    target_mean = fmean(tasks[n]["score"] for n in with_gap) if complete else None
+    return {
+        source: source_mean,
+        "target": target_mean,
+        "gap": source_mean - target_mean if complete else None,
+        "gap_language": source,
+        "gap_tasks": with_gap,
+        "no_source_tasks": [name for name, t in tasks.items() if t.get("gap") is None and t["score"] is not None],
+    }

@@ -41,6 +41,21 @@ def _task_note(summary: Mapping) -> str:
     return extra.strip()
 
 
+def _gap_note(group: Mapping) -> str:
+    """Source mean, target mean and gap over the same tasks (source − target = gap), naming the
+    tasks left out for want of a source-language score."""
+    source = group.get("gap_language")
+    shown = f"{source}={_fmt(group.get(source))} target={_fmt(group.get('target'))} " if source else ""
+    note = f"{shown}gap={_fmt(group['gap'])}"
+    if group.get("no_source_tasks"):
+        note += f" (no {_language_name(source)}: {', '.join(group['no_source_tasks'])})"
+    return note
+
+
+def _language_name(code: str | None) -> str:
+    return {"en": "English"}.get(code or "", code or "source")
+
+
 def _groups_table(groups: Mapping) -> str:
     if not groups:
         return ""
@@ -55,9 +70,7 @@ def _groups_table(groups: Mapping) -> str:
         note = "" if group.get("complete") else "incomplete: " + (
             f"missing {', '.join(group['missing_tasks'])}" if group.get("missing_tasks") else "language subset")
         if "gap" in group:
-            source = group.get("gap_language")
-            shown = f"{source}={_fmt(group.get(source))} " if source else ""
-            note = f"{shown}gap={_fmt(group['gap'])} " + note
+            note = f"{_gap_note(group)} " + note
         rows.append([name, "[overall]", "mean of tasks", _fmt(group.get("score")), note.strip()])
     return "\n\n" + tabulate(rows, headers=["group", "task", "averaged", "score", "notes"], tablefmt="github",
                              disable_numparse=True)

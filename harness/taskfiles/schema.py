@@ -40,7 +40,7 @@ GROUP_KEYS = {
     "report_metrics": "a mapping from task to further metrics averaged and reported beside its headline",
 }
 HUB_KEYS = {"path", "config", "splits", "filter", "fields", "revision", "unusable", "images"}
-LOCAL_KEYS = {"format", "layout", "files"}
+LOCAL_KEYS = {"format", "layout", "files", "resources"}
 DATA_KEYS = {"hub", "local", "demo"}
 
 
@@ -50,7 +50,9 @@ class HubSource:
     config: str | None
     splits: Mapping[str, str]
     filter: Mapping[str, str]
-    fields: Mapping[str, str]
+    # canonical name → the dataset's column; a list names alternatives, the first present wins
+    # (mirrors rename columns between revisions, e.g. floschne/xvnli's "hypothsis")
+    fields: Mapping[str, tuple[str, ...]]
     revision: str | None = None
     unusable: str | None = None  # why this hub copy cannot give the official number
     images: tuple[str, ...] = ()  # names (keys of fields) whose columns hold embedded images
@@ -60,7 +62,12 @@ class HubSource:
 class LocalSource:
     format: str
     layout: str  # human description of the release layout, shown in error messages
-    files: Mapping[str, str]  # format-specific file name templates
+    files: Mapping[str, str]  # format-specific file name templates (the first of each key's choices)
+    # every template a key lists, tried in order (release archives and repository checkouts
+    # lay the same files out differently)
+    file_choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # optional side files found like the annotations (xGQA: GQA's answer vocabulary)
+    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,23 @@ def _str_map(path: Path, data: Mapping, key: str) -> dict[str, str]:
     return {k: str(v) for k, v in value.items()}
 
 
+def _choices_map(path: Path, data: Mapping, key: str, where: str) -> dict[str, tuple[str, ...]]:
+    """A mapping whose values are a string or a non-empty list of alternative strings."""
+    value = data.get(key, {})
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise _fail(path, where + key, "a mapping of strings (or lists of alternatives)", value)
+    out = {}
+    for name, choice in value.items():
+        choices = [choice] if isinstance(choice, (str, int, float)) and not isinstance(choice, bool) else choice
+        if (not isinstance(choices, list) or not choices
+                or not all(isinstance(c, (str, int, float)) and not isinstance(c, bool) and str(c) for c in choices)):
+            raise _fail(path, f"{where}{key}.{name}", "a string or a non-empty list of alternative strings", choice)
+        out[name] = tuple(str(c) for c in choices)
+    return out
+
+
 def _check_keys(path: Path, data: Mapping, allowed, where: str) -> None:
     for key in data:
         if key not in allowed:
@@ -210,7 +234,7 @@ def _hub(path: Path, data: Any) -> HubSource | None:
         config=_str(path, data, "config"),
         splits=splits,
         filter=_str_map(path, data, "filter"),
-        fields=_str_map(path, data, "fields"),
+        fields=_choices_map(path, data, "fields", "data.hub."),
         revision=_str(path, data, "revision"),
         unusable=_str(path, data, "unusable"),
         images=_hub_images(path, data),
@@ -232,10 +256,13 @@ def _local(path: Path, data: Any) -> LocalSource | None:
     if not isinstance(data, dict):
         raise _fail(path, "data.local", "a mapping", data)
     _check_keys(path, data, LOCAL_KEYS, "data.local.")
+    files = _choices_map(path, data, "files", "data.local.")
     return LocalSource(
         format=_str(path, data, "format", required=True),
         layout=_str(path, data, "layout", default=""),
-        files=_str_map(path, data, "files"),
+        files={key: choices[0] for key, choices in files.items()},
+        file_choices=files,
+        resources=_choices_map(path, data, "resources", "data.local."),
     )
 
 

@@ -8,7 +8,9 @@ from harness.taskfiles.index import TaskIndex
 from tests.iglue_helpers import read_rows
 
 INDEX = TaskIndex.load()
-UNITS = [(task, lang) for task in ("xvnli", "xgqa", "marvl", "xflickrco", "wit") for lang in INDEX.tasks[task].languages]
+# MaRVL's English is NLVR2's test set, which the shared copy does not hold (tested below on a fixture).
+UNITS = [(task, lang) for task in ("xvnli", "xgqa", "marvl", "xflickrco", "wit") for lang in INDEX.tasks[task].languages
+         if (task, lang) != ("marvl", "en")]
 
 
 def annotation_count(shared, task, lang):
@@ -79,3 +81,57 @@ def test_broken_records_name_the_file_line_and_key(tmp_path):
     (tmp_path / "xFlickrCO" / "en" / "test.jsonl").write_text('{"sentences": ["a", "b"], "id": 1, "img_path": "1.jpg"}\n')
     with pytest.raises(HarnessError, match="expected one caption"):
         get_reader("xflickrco_jsonl", "test")(tmp_path, INDEX.tasks["xflickrco"], "en", "test")
+
+
+def nlvr2_record(identifier, sentence, label):
+    """A record in NLVR2's JSON-lines layout (nlvr2/data/*.json; IGLUE's nlvr2/annotations/*.jsonl)."""
+    return json.dumps({"validation": {"1": label}, "sentence": sentence, "left_url": "http://example.org/l.jpg",
+                       "writer": "1", "label": label, "right_url": "http://example.org/r.jpg", "synset": "dog",
+                       "query": "dogs1", "identifier": identifier, "extra_validations": {}})
+
+
+@pytest.mark.parametrize("layout", ["nlvr2/annotations/test.jsonl", "nlvr2/data/test1.json"])
+def test_marvl_english_is_nlvr2_test_in_iglue_or_nlvr2_layout(tmp_path, layout):
+    path = tmp_path / layout
+    path.parent.mkdir(parents=True)
+    path.write_text(nlvr2_record("test1-0-1-0", "There is an empty glass.", "False") + "\n"
+                    + nlvr2_record("test1-7-3-1", "Two dogs.", "True") + "\n")
+    rows = get_reader("marvl_jsonl", "test")(tmp_path, INDEX.tasks["marvl"], "en", "test")
+    assert [row["id"] for row in rows] == ["test1-0-1-0", "test1-7-3-1"]
+    # NLVR2 names a pair's images after the identifier without its sentence number
+    assert rows[0]["images"] == ["test1-0-1-img0.png", "test1-0-1-img1.png"]
+    assert [row["label"] for row in rows] == ["false", "true"]
+    assert rows[1]["hypothesis"] == "Two dogs."
+
+
+def test_iglue_repository_layout_is_found(tmp_path, shared_data):
+    """e-bug/iglue's datasets/ folder puts the files under annotations/ (zero_shot/ for MaRVL)."""
+    for task, lang, release, repository in [
+        ("xvnli", "ar", "XVNLI/ar/test.jsonl", "XVNLI/annotations/ar/test.jsonl"),
+        ("marvl", "tr", "marvl/marvl-tr.jsonl", "marvl/zero_shot/annotations/marvl-tr.jsonl"),
+        ("xflickrco", "de", "xFlickrCO/de/test.jsonl", "xFlickrCO/annotations/de/test.jsonl"),
+        ("wit", "ko", "wit/test_ko.jsonl", "wit/annotations/test_ko.jsonl"),
+    ]:
+        target = tmp_path / "datasets" / repository
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((shared_data / "iglue" / release).read_bytes())
+        reader = get_reader(INDEX.tasks[task].data.local.format, "test")
+        assert reader(tmp_path / "datasets", INDEX.tasks[task], lang, "test") == \
+            reader(shared_data / "iglue", INDEX.tasks[task], lang, "test"), task
+    dev = tmp_path / "datasets" / "xGQA" / "annotations" / "few_shot" / "de" / "dev.json"
+    dev.parent.mkdir(parents=True)
+    dev.write_bytes((shared_data / "iglue" / "xGQA" / "de" / "dev.json").read_bytes())
+    rows = get_reader("xgqa_json", "test")(tmp_path / "datasets", INDEX.tasks["xgqa"], "de", "dev")
+    assert len(rows) == annotation_count(shared_data, "xgqa", "de")
+
+
+def test_local_marvl_without_nlvr2_leaves_english_out_with_a_warning(shared_data, caplog):
+    from harness.data.sources import resolve_source
+
+    source = resolve_source(INDEX.tasks["marvl"], {"marvl": str(shared_data / "iglue")})
+    with caplog.at_level("WARNING"):
+        assert source.available_languages() == {"id", "sw", "ta", "tr", "zh"}
+    assert "marvl/en: skipped: no nlvr2/annotations/test.jsonl or nlvr2/data/test1.json" in caplog.text
+    # only a language with a file of its own is checked: a missing XVNLI file stays an error when read
+    xvnli = resolve_source(INDEX.tasks["xvnli"], {"xvnli": str(shared_data / "iglue")})
+    assert xvnli.available_languages() == set(INDEX.tasks["xvnli"].languages)

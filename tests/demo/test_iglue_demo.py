@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from harness.demo import iglue_data
 from harness.data.sources import DEMO_DATA_DIR
 from tests.helpers import run_cli
@@ -24,5 +26,9 @@ def test_demo_runs_iglue_offline_and_prints_english_and_gap(tmp_path):
     assert families == {"xvnli": "classifier", "marvl": "classifier", "xgqa": "generative",
                         "xflickrco": "dual_encoder", "wit": "dual_encoder"}
     group = data["groups"]["iglue"]
-    assert group["gap_tasks"] == ["xvnli", "xgqa", "xflickrco", "wit"] and group["gap"] is not None
-    assert "iglue   | [overall]" in result.out and "en=" in result.out and "gap=" in result.out
+    # MaRVL's English is the demo's NLVR2-style test file: every task has a gap
+    assert data["results"]["marvl"]["en"]["n"] == 10 and data["results"]["marvl"]["en"]["n_missing_images"] == 0
+    assert group["gap_tasks"] == ["xvnli", "xgqa", "marvl", "xflickrco", "wit"] and group["no_source_tasks"] == []
+    assert group["en"] - group["target"] == group["gap"] and group["target"] == pytest.approx(group["score"])
+    overall = next(line for line in result.out.splitlines() if "iglue   | [overall]" in line)
+    assert "en=" in overall and "target=" in overall and "gap=" in overall and "no English" not in overall

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from harness.evaluator.distributed import shard_batches
 from tests.helpers import run_cli
@@ -19,20 +20,42 @@ def test_shards_cover_every_batch_once_and_balance_tokens():
     assert abs(loads[0] - loads[1]) <= 30
 
 
+def torchrun(*args, timeout=300):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    return subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                           *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout)
+
+
 def test_two_process_gloo_run_equals_single_process(tmp_path):
-    tasks = "xnli,tatoeba,bucc2018"
+    # xvnli: the image runner (DataLoader batches) is sharded and gathered too
+    tasks = "xnli,tatoeba,bucc2018,xvnli"
     single = tmp_path / "single"
     assert run_cli("eval", "--model", "demo", "--tasks", tasks, "--output_path", single).code == 0
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "harness",
-         "eval", "--model", "demo", "--tasks", tasks, "--device", "cpu", "--output_path", str(tmp_path / "multi")],
-        capture_output=True, text=True, env=env, timeout=300)
+    proc = torchrun("-m", "harness", "eval", "--model", "demo", "--tasks", tasks, "--device", "cpu",
+                    "--output_path", tmp_path / "multi")
     assert proc.returncode == 0, proc.stderr[-2000:]
     one = json.loads((single / "results.json").read_text())
     two = json.loads((tmp_path / "multi" / "results.json").read_text())
     assert two["config"]["world_size"] == 2
     assert one["results"] == two["results"]
-    for task in ("xnli", "tatoeba", "bucc2018"):
+    for task in ("xnli", "tatoeba", "bucc2018", "xvnli"):
         for path in (single / "samples" / task).iterdir():
             assert filecmp.cmp(path, tmp_path / "multi" / "samples" / task / path.name, shallow=False), path
+
+
+def test_image_batches_are_sharded_and_ranks_agree_on_a_failure_on_one_rank(tmp_path):
+    proc = torchrun(Path(__file__).with_name("dist_worker.py"), tmp_path, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
+    # each rank ran its own share of the batches, and holds every output and note
+    assert sorted(ranks[0]["seen"] + ranks[1]["seen"]) == list(range(12))
+    assert ranks[0]["seen"] and ranks[1]["seen"] and not set(ranks[0]["seen"]) & set(ranks[1]["seen"])
+    for report in ranks:
+        assert report["outputs"] == [2.0 * i for i in range(12)] and report["notes"] == list(range(12))
+    # out of memory on rank 1 alone: both raise (rank 0 names rank 1) instead of rank 0 waiting
+    assert "--batch_size 2" in ranks[1]["oom"] and "(on rank 1)" not in ranks[1]["oom"]
+    assert "--batch_size 2" in ranks[0]["oom"] and "(on rank 1)" in ranks[0]["oom"]
+    # a failure before the unit's gather: the same outcome on both ranks, and they stay in step
+    assert ranks[1]["agreed"] == "xvnli/ar: cannot read the images"
+    assert ranks[0]["agreed"] == "xvnli/ar: cannot read the images (on rank 1)"
+    assert ranks[0]["next"] == ranks[1]["next"] == [i + 1.0 for i in range(12)]

@@ -57,3 +57,25 @@ def test_integer_outputs_keep_their_dtype():
     runner = InferenceRunner(torch.device("cpu"), progress=False)
     outputs, _ = runner.run_loader(Numbers(), [1] * 12, collate, lambda batch: batch["x"].long().unsqueeze(1))
     assert outputs[5].dtype.kind == "i" and outputs[5].tolist() == [5]
+
+
+def worker_env_collate(items):
+    import os
+
+    return CollatedBatch({"x": torch.tensor(items, dtype=torch.float32)},
+                         [{"env": os.environ.get("TOKENIZERS_PARALLELISM")} for _ in items])
+
+
+@pytest.mark.parametrize("before", [None, "true"])
+def test_workers_tokenize_serially_and_the_setting_is_restored_afterwards(monkeypatch, before):
+    import os
+
+    if before is None:
+        monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
+    else:
+        monkeypatch.setenv("TOKENIZERS_PARALLELISM", before)
+    runner = InferenceRunner(torch.device("cpu"), max_tokens=40, num_workers=1, progress=False)
+    _, notes = runner.run_loader(Numbers(), [10] * 12, worker_env_collate, lambda batch: batch["x"])
+    assert {n["env"] for n in notes} == {"false"}  # in the forked workers
+    # later text tasks in this process tokenize in parallel again
+    assert os.environ.get("TOKENIZERS_PARALLELISM") == before

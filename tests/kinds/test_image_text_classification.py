@@ -48,6 +48,7 @@ def test_classifier_head_labels_are_mapped_by_name_to_the_task_labels(xvnli, vl_
         with torch.no_grad():
             logits = loaded.model(**encoded).logits[0]
         assert predicted == loaded.config.id2label[int(logits.argmax())]
+    assert "two_images" not in predictions.info  # one image per XVNLI example: nothing to report
 
 
 def test_unlabelled_pairs_stay_in_the_denominator_as_wrong(xvnli, vl_models):

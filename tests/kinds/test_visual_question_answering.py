@@ -92,3 +92,27 @@ def test_submission_is_one_answer_per_line(xgqa, tmp_path):
     path = tmp_path / "test-de.tsv"
     path.write_text(KIND.format_submission(data, Predictions(values)))
     assert KIND.read_submission(path, task, data).values == ["red", None, "two people", "yes", "no"]
+
+
+def test_gqa_vocabulary_beside_the_annotations_restricts_the_head_by_default(xgqa, vl_models, shared_data, tmp_path):
+    from harness.data.sources import resolve_source
+
+    task, rows, folder = xgqa
+    source = resolve_source(task, {"xgqa": str(shared_data / "iglue")})
+    found = source.resources("de")["answer_vocabulary"]
+    assert found == shared_data / "iglue" / "gqa" / "trainval_ans2label.json"  # GQA's 1,842 answers
+    vocabulary = tmp_path / "gqa" / "trainval_ans2label.json"
+    vocabulary.parent.mkdir()
+    vocabulary.write_text(json.dumps({"red": 0, "man": 1, "two": 2}))
+    data = language_data(task, rows, FolderImages(folder), "de")
+    data.resources = {"answer_vocabulary": vocabulary}
+    loaded = load_vl(vl_models("vqa"))
+    predictions = KIND.predict(task, data, loaded, runner())
+    allowed = [VQA_ANSWERS.index(a) for a in ("red", "two", "the man")]
+    for row, predicted in zip(rows, predictions.values):
+        logits = head_logits(loaded, data.images, row)
+        assert predicted == VQA_ANSWERS[max(allowed, key=lambda i: float(logits[i]))]
+    assert predictions.info["answer_vocabulary"] == str(vocabulary)
+    assert predictions.info["usable_answers"] == 3 and predictions.info["head_answers"] == len(VQA_ANSWERS)
+    unrestricted = KIND.predict(task, language_data(task, rows, FolderImages(folder), "de"), loaded, runner())
+    assert unrestricted.info["answer_vocabulary"] is None and unrestricted.info["usable_answers"] == len(VQA_ANSWERS)

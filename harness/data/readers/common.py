@@ -6,7 +6,7 @@ import contextlib
 import csv
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from harness.errors import HarnessError, TaskStopped
 
@@ -53,6 +53,22 @@ def every_language_reads_this():
         raise
     except HarnessError as err:
         raise TaskStopped(str(err)) from None
+
+
+def locate_file(folder: Path, templates: Sequence[str], lang: str, code: str) -> Path | None:
+    """The first template's file that exists below ``folder``, or None.
+
+    ``folder`` may be the release root (XVNLI/ar/test.jsonl), the task's own folder (ar/test.jsonl)
+    or hold the release one level down (an archive's extra folder)."""
+    for template in templates:
+        relative = Path(fill(template, lang, code))
+        for parts in (relative.parts, relative.parts[1:]):
+            if parts and folder.joinpath(*parts).is_file():
+                return folder.joinpath(*parts)
+        below = sorted(p for p in folder.glob(f"*/{relative}") if p.is_file())
+        if below:
+            return below[0]
+    return None
 
 
 def read_tsv_rows(path: Path) -> Iterator[list[str]]:

@@ -1,10 +1,15 @@
 """IGLUE release layouts (Bugliarello et al., 2022): the five tasks' annotation files.
 
 Rows name their images by the file name the annotation implies; ``harness.data.images`` finds
-them below ``--image_dir``. Layouts (``data.local.files`` in the task files give the templates):
-``XVNLI/{lang}/test.jsonl``, ``xGQA/{lang}/{test,dev}.json``, ``marvl/marvl-{lang}.jsonl`` (the
-MaRVL reader also takes NLVR2's records, for a task file that adds English as its source),
-``xFlickrCO/{lang}/test.jsonl``, ``wit/test_{lang}.jsonl``.
+them below ``--image_dir``. Layouts (``data.local.files`` in the task files give the templates,
+each a list of alternatives tried in order): the release copy's ``XVNLI/{lang}/test.jsonl``,
+``xGQA/{lang}/{test,dev}.json``, ``marvl/marvl-{lang}.jsonl``, ``xFlickrCO/{lang}/test.jsonl``,
+``wit/test_{lang}.jsonl``, and the e-bug/iglue repository's ``datasets/`` folder, which puts
+them under ``annotations/`` (``XVNLI/annotations/{lang}/test.jsonl``,
+``marvl/zero_shot/annotations/marvl-{lang}.jsonl``,
+``xGQA/annotations/zero_shot/testdev_balanced_questions_{lang}.json``, …). MaRVL's English is
+NLVR2's public test set (MaRVL models are fine-tuned on NLVR2): IGLUE's
+``nlvr2/annotations/test.jsonl`` or NLVR2's own ``nlvr2/data/test1.json``, JSON lines either way.
 ``--data_dir`` may point at the release root or at the task's own folder.
 """
 
@@ -16,22 +21,35 @@ from pathlib import Path
 from typing import Iterator, Sequence
 from urllib.parse import urlsplit
 
-from harness.data.readers.common import fill, find_file
+from harness.data.readers.common import fill, locate_file
 from harness.errors import HarnessError
 from harness.taskfiles.schema import TaskConfig
 
 
-def annotation_file(folder: Path, task: TaskConfig, lang: str, split: str) -> Path:
-    files = task.data.local.files
-    template = files.get(f"{split}_{lang}") or files.get(split)
-    if template is None:
+def annotation_templates(task: TaskConfig, lang: str, split: str) -> tuple[str, ...]:
+    """The file templates for a language's split: a language's own entry (``test_en``) first."""
+    local = task.data.local
+    choices = local.file_choices or {key: (value,) for key, value in local.files.items()}
+    templates = choices.get(f"{split}_{lang}") or choices.get(split)
+    if templates is None:
         raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
-    relative = Path(fill(template, lang, task.code(lang)))
-    # The folder may be the release root (XVNLI/ar/test.jsonl) or the task's folder (ar/test.jsonl).
-    for parts in (relative.parts, relative.parts[1:]):
-        if parts and folder.joinpath(*parts).is_file():
-            return folder.joinpath(*parts)
-    return find_file(folder, str(relative), task.task)
+    return templates
+
+
+def annotation_file(folder: Path, task: TaskConfig, lang: str, split: str) -> Path:
+    templates = annotation_templates(task, lang, split)
+    found = locate_file(folder, templates, lang, task.code(lang))
+    if found is None:
+        names = " or ".join(fill(t, lang, task.code(lang)) for t in templates)
+        raise HarnessError(f"--data_dir {task.task}={folder}: missing file {names}")
+    return found
+
+
+def has_annotation_file(folder: Path, task: TaskConfig, lang: str, split: str) -> bool:
+    try:
+        return locate_file(folder, annotation_templates(task, lang, split), lang, task.code(lang)) is not None
+    except HarnessError:
+        return False
 
 
 def read_jsonl_records(path: Path) -> Iterator[tuple[int, dict]]:

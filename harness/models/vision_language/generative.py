@@ -126,6 +126,7 @@ def choice_forward(model, n_choices: int):
         else:
             logits = model(**inputs).logits
             column = {int(p): int(p) for p in predicting}
+        ids = ids.to(logits.device)  # with a device_map the logits come from the last layer's device
         scores = []
         for row in range(ids.shape[0]):
             total = logits.new_zeros((), dtype=torch.float32)

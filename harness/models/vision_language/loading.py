@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.models.loading import (LoadedModel, _first_line, _torch_dtype, checkpoint_folder, quiet_transformers,
-                                    weights_fingerprint)
+from harness.models.loading import (LoadedModel, _first_line, _require_accelerate, _torch_dtype, checkpoint_folder,
+                                    quiet_transformers, weights_fingerprint)
 from harness.models.model_args import ModelArgs
 
 log = logging.getLogger(__name__)
@@ -102,9 +102,14 @@ def load_vision_language(checkpoint: str, role: str, args: ModelArgs, device) ->
                            f"model type {config.model_type!r} belongs to; pass --model_args family=...")
     cls = model_class(config, family)
     dtype = _torch_dtype(args.dtype)
+    # Models larger than one GPU: accelerate places the layers (and moves activations between
+    # them), as for text models.
+    placement = {"device_map": args.device_map} if args.device_map else {}
+    if placement:
+        _require_accelerate(checkpoint)
     try:
         model, loading = cls.from_pretrained(checkpoint, config=config, output_loading_info=True, **common,
-                                             **({"dtype": dtype} if dtype else {}))
+                                             **({"dtype": dtype} if dtype else {}), **placement)
     except Exception as err:
         raise HarnessError(f"--model {checkpoint}: cannot load it as a {family} ({cls.__name__}): {_first_line(err)}") from None
     missing = sorted(loading.get("missing_keys", []) or [])
@@ -115,7 +120,8 @@ def load_vision_language(checkpoint: str, role: str, args: ModelArgs, device) ->
     if missing:
         log.warning("%s: weights not in the checkpoint, initialised at random: %s", checkpoint, ", ".join(missing[:8]))
     model.eval()
-    model.to(device)
+    if not placement:
+        model.to(device)
     folder = checkpoint_folder(checkpoint, config)
     tokenizer = getattr(processor, "tokenizer", None)
     info = {
@@ -127,6 +133,7 @@ def load_vision_language(checkpoint: str, role: str, args: ModelArgs, device) ->
         "weights_sha256": weights_fingerprint(folder) if folder else None,
         "dtype": str(next(model.parameters()).dtype).replace("torch.", ""),
         "parameters": sum(p.numel() for p in model.parameters()),
+        **({"device_map": dict(getattr(model, "hf_device_map", {}) or {})} if placement else {}),
     }
     return LoadedVisionLanguage(checkpoint, role, model, tokenizer, config, device, args, info,
                                 processor=processor, family=family)
