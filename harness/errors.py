@@ -10,3 +10,8 @@ class HarnessError(Exception):
 
     def __init__(self, message: str):
         super().__init__(" ".join(str(message).split()))
+
+
+class MissingHeadError(HarnessError):
+    """A checkpoint without trained weights for the head a task needs (a bare encoder given for
+    XNLI, say). A checkpoints.yaml entry skips such a task instead of failing on it."""

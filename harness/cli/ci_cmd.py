@@ -54,9 +54,9 @@ def run(args) -> int:
     from harness.stats.comparison import CompareSettings
     from harness.taskfiles.index import TaskIndex
 
-    path = args.checkpoints or default_registry_path()
-    registry = load_registry(path) if path is not None and (args.checkpoints or path.is_file()) else None
     index = TaskIndex.load(args.include_path)
+    path = args.checkpoints or default_registry_path()
+    registry = load_registry(path, index.tasks) if path is not None and (args.checkpoints or path.is_file()) else None
     results_root = args.results or (Path(registry.results_root) if registry and registry.results_root else None)
     request = GateRequest(
         candidate=args.candidate, baseline=args.baseline, tasks=split_list(args.tasks, "--tasks"),

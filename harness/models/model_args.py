@@ -89,6 +89,8 @@ class ModelArgs:
     def merged(self, other: "ModelArgs") -> "ModelArgs":
         """Settings of ``other`` that were given win over this one's."""
         changes = {k: v for k, v in asdict(other).items() if v != getattr(ModelArgs(), k)}
+        if other.extra:  # separate settings, merged key by key
+            changes["extra"] = {**self.extra, **other.extra}
         return replace(self, **changes)
 
 

@@ -65,6 +65,14 @@ def test_entry_resolves_per_task_checkpoints_and_args(registry_file):
     ("checkpoints: {a: {family: text, model: x, seed_of: b}}", "seed_of names unknown entry 'b'"),
     ("baseline: {text: z}\ncheckpoints: {a: {family: text, model: x}}", "baseline.text names unknown entry 'z'"),
     ("checkpoints: {a: {family: text, model: x, tasks: {xnli: 3}}}", "checkpoints.a.tasks.xnli"),
+    ("checkpoints: {a: {family: text, model: x, model_args: {colour: red}}}",
+     "checkpoints.a.model_args: unknown key 'colour'; expected one of"),
+    ("checkpoints: {a: {family: text, model: x, model_args: {dtype: fp8}}}",
+     "checkpoints.a.model_args: dtype=fp8: expected one of auto, float32, bfloat16, float16"),
+    ("checkpoints: {a: {family: text, model: x, tasks: {xnli: {model: y, model_args: {max_length: 0}}}}}",
+     "checkpoints.a.tasks.xnli.model_args: max_length=0: expected an integer >= 1"),
+    ("checkpoints: {a: {family: text, model: x, tasks: {xnlii: y}}}",
+     "checkpoints.a.tasks: unknown task 'xnlii'; expected a task name (harness tasks lists them); did you mean xnli"),
 ])
 def test_schema_errors_name_file_entry_and_key(tmp_path, text, fragment):
     path = tmp_path / "c.yaml"
@@ -137,3 +145,9 @@ def test_compare_takes_registry_names_and_finds_every_seed(registry_file, tmp_pa
     data = json.loads((tmp_path / "c.json").read_text())
     assert data["cells"][0]["task"] == "xnli"
     assert data["seeds"], "the two seeds of 'treated' should give an ASO entry"
+
+
+def test_tasks_from_include_paths_are_accepted_when_named(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("checkpoints: {a: {family: text, model: x, tasks: {my_task: y}}}")
+    assert load_registry(path, task_names={"my_task"}).entries["a"].tasks["my_task"].model == "y"
