@@ -1,7 +1,7 @@
 """harness ci --candidate MODEL_OR_RUN_DIR --baseline NAME_OR_RUN_DIR --tasks … [--max-drop 1.0]
 
 Exit 0: no significant regression beyond --max-drop; 1: at least one (the summary names them);
-2: bad input.
+2: bad input; 3: an internal error (harness/cli/main.py), never read as a verdict.
 """
 
 from __future__ import annotations
