@@ -134,6 +134,24 @@ def test_committed_registry_loads_and_names_demo_entries():
     assert {"text", "vision-language"} <= set(registry.baseline)
 
 
+def test_committed_tner_panx_head_maps_all_seven_tags():
+    from pathlib import Path
+
+    from harness.models.labels import map_labels
+    from harness.taskfiles.index import TaskIndex
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "checkpoints.yaml")
+    head = registry.entries["xlmr-large"].model_spec(ModelArgs())
+    assert head.checkpoint_for("panx") == "tner/xlm-roberta-large-panx-dataset-en"
+    # the head's id2label as tner writes it (person/organization/location, IOB2)
+    id2label = dict(enumerate(["B-organization", "I-organization", "O", "B-location", "I-location", "B-person",
+                               "I-person"]))
+    panx = TaskIndex.load().tasks["panx"]
+    mapping = map_labels(id2label, panx.labels, {}, head.args_for("panx").label_map, "panx")
+    assert sorted(mapping) == list(range(7))  # every tag reaches a distinct PAN-X label
+    assert [panx.labels[i] for i in mapping] == ["B-ORG", "I-ORG", "O", "B-LOC", "I-LOC", "B-PER", "I-PER"]
+
+
 def test_compare_takes_registry_names_and_finds_every_seed(registry_file, tmp_path):
     root = tmp_path / "root"
     for name in ("base", "treated", "treated-s2"):

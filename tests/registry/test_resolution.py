@@ -118,3 +118,15 @@ def test_a_plain_checkpoint_without_the_head_is_still_refused(tiny_models, tmp_p
     result = run_cli("eval", "--model", tiny_models("encoder"), "--tasks", "pawsx", "--limit", "4",
                      "--output_path", tmp_path / "run", *demo_data("pawsx"))
     assert result.code == 2 and "no trained" in result.err
+
+
+def test_an_nlvr2_default_model_skips_xvnli_with_the_reason(vl_models, tmp_path):
+    """checkpoints.yaml's vilt-b32 entry: its `model` is the NLVR2 head, which takes image pairs."""
+    pair = vl_models("vilt_pair")
+    registry = tmp_path / "checkpoints.yaml"
+    registry.write_text(f"checkpoints:\n  vilt: {{family: vision-language, model: {pair}, tasks: {{marvl: {pair}}}}}\n")
+    result = run_cli("eval", "--checkpoints", registry, "--model", "vilt", "--tasks", "xvnli", "--limit", "2",
+                     "--data_dir", "xvnli=demo", "--output_path", tmp_path / "run")
+    assert result.code == 0, result.err
+    data = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert "takes image pairs; xvnli has one image per example" in data["config"]["tasks"]["xvnli"]["skipped"]
