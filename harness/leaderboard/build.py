@@ -16,7 +16,6 @@ from harness.stats.comparison import CompareSettings
 from harness.taskfiles.index import TaskIndex
 
 log = logging.getLogger(__name__)
-FAMILY_GROUP = {"text": "xtreme", "vision-language": "iglue"}
 
 
 def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, settings: CompareSettings,
@@ -35,7 +34,7 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
                      f"of harness compare — per language over all cells of the comparison, for averages over "
                      f"the row's averages; {settings.resamples} resamples, seed {settings.seed}).")
     out.mkdir(parents=True, exist_ok=True)
-    names = write_plots(out, runs, comparisons, {f: g for f, g in FAMILY_GROUP.items()}) if plots else []
+    names = write_plots(out, runs, comparisons) if plots else []
     written = []
     readme = summary_markdown(runs, columns, values, comparisons, settings_line, names)
     atomic_write_text(out / "README.md", readme)
