@@ -117,3 +117,28 @@ def test_workflow_pick_step_names_the_baseline_and_keys_its_cache(tmp_path):
     outputs = dict(line.split("=", 1) for line in done.stdout.splitlines())
     assert outputs["checkpoint"] == "demo-intermediate" and outputs["baseline"] == "demo"
     assert len(outputs["baseline_entry"]) == 16
+
+
+def test_a_task_the_baseline_skipped_is_named_not_gated(runs, tmp_path):
+    import json
+
+    results = runs["base"] / "results.json"
+    data = json.loads(results.read_text())
+    data["config"]["tasks"]["pawsx"] = {"skipped": "checkpoints.yaml: checkpoints.base lists no checkpoint for pawsx"}
+    results.write_text(json.dumps(data))
+    pawsx = make_run(tmp_path / "cand", "cand", {"de": [1, 0]}, task="pawsx")
+    xnli = json.loads((runs["better"] / "results.json").read_text())
+    data = json.loads((pawsx / "results.json").read_text())
+    data["results"]["xnli"] = xnli["results"]["xnli"]
+    data["config"]["tasks"]["xnli"] = xnli["config"]["tasks"]["xnli"]
+    (pawsx / "samples" / "xnli").mkdir()
+    for lang in ("de", "fr"):
+        (pawsx / "samples" / "xnli" / f"{lang}.jsonl").write_text(
+            (runs["better"] / "samples" / "xnli" / f"{lang}.jsonl").read_text())
+    (pawsx / "results.json").write_text(json.dumps(data))
+    result = run_cli("ci", "--candidate", pawsx, "--baseline", runs["base"], "--tasks", "xnli,pawsx",
+                     "--resamples", "300", "--summary", tmp_path / "s.md")
+    assert result.code == 0, result.err
+    assert "- pawsx: skipped by the baseline: checkpoints.yaml" in (tmp_path / "s.md").read_text()
+    everything_skipped = run_cli("ci", "--candidate", pawsx, "--baseline", runs["base"], "--tasks", "pawsx")
+    assert everything_skipped.code == 2 and "nothing to gate" in everything_skipped.err
