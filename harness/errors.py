@@ -17,3 +17,8 @@ class TaskStopped(HarnessError):
     mapped, a data file every language reads, an unreachable hub, too many missing images): the
     evaluator stops that task with this one message instead of repeating it per language, and the
     run goes on with the other tasks."""
+
+
+class MissingHeadError(HarnessError):
+    """A checkpoint without trained weights for the head a task needs (a bare encoder given for
+    XNLI, say). A checkpoints.yaml entry skips such a task instead of failing on it."""

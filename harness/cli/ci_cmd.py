@@ -1,7 +1,7 @@
 """harness ci --candidate MODEL_OR_RUN_DIR --baseline NAME_OR_RUN_DIR --tasks … [--max-drop 1.0]
 
 Exit 0: no significant regression beyond --max-drop; 1: at least one (the summary names them);
-2: bad input.
+2: bad input; 3: an internal error (harness/cli/main.py), never read as a verdict.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def run(args) -> int:
     from harness.stats.comparison import CompareSettings
     from harness.taskfiles.index import TaskIndex
 
-    path = args.checkpoints or default_registry_path()
-    registry = load_registry(path) if path is not None and (args.checkpoints or path.is_file()) else None
     index = TaskIndex.load(args.include_path)
+    path = args.checkpoints or default_registry_path()
+    registry = load_registry(path, index.tasks) if path is not None and (args.checkpoints or path.is_file()) else None
     results_root = args.results or (Path(registry.results_root) if registry and registry.results_root else None)
     request = GateRequest(
         candidate=args.candidate, baseline=args.baseline, tasks=split_list(args.tasks, "--tasks"),

@@ -114,7 +114,7 @@ def run(args) -> int:
     if args.checkpoints:
         from harness.registry.checkpoints import load_registry
 
-        registry = load_registry(args.checkpoints)
+        registry = load_registry(args.checkpoints, index.tasks)
     settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction)
     groups = list(index.groups.values())
     rq = None

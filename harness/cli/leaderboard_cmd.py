@@ -30,11 +30,12 @@ def run(args) -> int:
     from harness.stats.comparison import CompareSettings
     from harness.taskfiles.index import TaskIndex
 
+    index = TaskIndex.load(args.include_path)
     path = args.checkpoints or default_registry_path()
-    registry = load_registry(path) if path is not None and (args.checkpoints or path.is_file()) else None
+    registry = load_registry(path, index.tasks) if path is not None and (args.checkpoints or path.is_file()) else None
     runs = discover_runs(args.roots, registry)
     settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction)
-    written = build_leaderboard(runs, TaskIndex.load(args.include_path), args.out, settings, plots=not args.no_plots)
+    written = build_leaderboard(runs, index, args.out, settings, plots=not args.no_plots)
     for path in written:
         print(path)
     return 0

@@ -1,7 +1,9 @@
 """Entry point. Sub-commands are imported lazily so ``harness tasks`` starts without torch.
 
-Errors: a :class:`HarnessError` (bad input) prints one line on stderr and exits with status 2;
-so do argument errors. Only this module prints; the library logs.
+Exit status: 0 success; 1 only from ``harness ci``, for a regression it found; 2 bad input (a
+:class:`HarnessError` or an argument error: one line on stderr); 3 an internal error (any other
+exception: a bug, reported with its traceback), kept apart from 1 so that a crash never reads as
+a regression; 130 interrupted. Only this module prints; the library logs.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import argparse
 import importlib
 import logging
 import sys
+import traceback
 
 from harness import __version__
 from harness.errors import HarnessError
+
+INTERNAL_ERROR = 3
 
 COMMANDS = {
     "compare": "harness.cli.compare_cmd",
@@ -63,6 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("harness: interrupted; finished units are saved, re-run to resume", file=sys.stderr)
         sys.exit(130)
+    except Exception as err:  # a bug: its traceback, and a status no caller mistakes for a verdict
+        traceback.print_exc(file=sys.stderr)
+        print(f"harness: internal error: {type(err).__name__}: {err} (exit status 3; please report it with the "
+              "traceback above)", file=sys.stderr)
+        sys.exit(INTERNAL_ERROR)
     sys.exit(code or 0)
 
 

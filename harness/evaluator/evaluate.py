@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from harness.data.sources import resolve_source, with_images
-from harness.errors import HarnessError, TaskStopped
+from harness.errors import HarnessError, MissingHeadError, TaskStopped
 from harness.evaluator.distributed import agree_on_unit, current, init_from_env
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
@@ -111,7 +111,7 @@ def run_eval(request: EvalRequest) -> EvalOutcome:
     index = request.index if request.index is not None else TaskIndex.load(request.include_paths)
     tasks = index.expand(request.tasks)
     check_languages(request.languages, tasks, index)
-    spec = resolve_model_spec(request.model, request.model_args, request.registry)
+    spec = resolve_model_spec(request.model, request.model_args, request.registry, index.tasks)
     dist, device_name = init_from_env(request.device)
     device = resolve_device(device_name)
     seed_everything(request.seed)
@@ -186,7 +186,7 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
                 skipped += 1
                 continue
         if loaded is None:
-            loaded = _prepare_task(task, kind, spec, args, source, store, pool)
+            loaded = _prepare_task(task, kind, spec, args, source, store, pool, request.overwrite)
             if loaded is SKIPPED:
                 return
         if data is None:
@@ -222,19 +222,31 @@ SKIPPED = object()
 
 
 def _prepare_task(task: TaskConfig, kind, spec: ModelSpec, args: ModelArgs, source, store: RunStore,
-                  pool: ModelPool):
+                  pool: ModelPool, overwrite: bool):
     """Load the model and run the checks that concern the whole task, once, before its first unit."""
     checkpoint = spec.checkpoint_for(task.task)
-    loaded = pool.get(checkpoint, kind.model_role, args)
     meta = store.task_meta(task.task)
     args_record = args.to_dict()
-    skip = getattr(kind, "skip_reason", None)
-    reason = skip(task, loaded) if skip else None
-    if reason:
-        # A model family that cannot do the task (a generative VLM on retrieval, say): recorded, not an error.
-        meta.update({"kind": task.kind, "checkpoint": checkpoint, "model_args": args_record, "skipped": reason})
+    if meta.get("skipped") and meta.get("checkpoint") == checkpoint and not overwrite:
+        # Same checkpoint, settings and task config (else forget_task_if_changed dropped it): same answer.
+        log.info("%s: skipped: %s", task.task, meta["skipped"])
+        return SKIPPED
+    try:
+        loaded = pool.get(checkpoint, kind.model_role, args)
+    except MissingHeadError:
+        skip_reason = spec.missing_head_reason(task.task, checkpoint)
+        if skip_reason is None:
+            raise
+    else:
+        skip = getattr(kind, "skip_reason", None)
+        skip_reason = skip(task, loaded) if skip else None
+    if skip_reason:
+        # A model family that cannot do the task (a generative VLM on retrieval, say), or a registry
+        # entry without a head for it: recorded, not an error, and done until something changes.
+        meta.update({"kind": task.kind, "config_hash": task.config_hash, "checkpoint": checkpoint,
+                     "model_args": args_record, "skipped": skip_reason})
         store.save()
-        log.warning("%s: skipped: %s", task.task, reason)
+        log.warning("%s: skipped: %s", task.task, skip_reason)
         return SKIPPED
     kind.check_task(task, loaded)
     meta.pop("skipped", None)

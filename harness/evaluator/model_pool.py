@@ -19,20 +19,21 @@ class ModelPool:
         self.device = device
         self.current: tuple | None = None
         self.loaded: LoadedModel | None = None
-        self.failed: dict[tuple, str] = {}
+        self.failed: dict[tuple, HarnessError] = {}
         self.infos: dict[str, dict] = {}
 
     def get(self, checkpoint: str, role: str, args: ModelArgs) -> LoadedModel:
         key = (checkpoint, role, json.dumps(asdict(args), sort_keys=True, default=str))
         if key in self.failed:
-            raise HarnessError(self.failed[key])
+            failed = self.failed[key]
+            raise type(failed)(str(failed))  # the same kind of error (a missing head stays one)
         if self.current != key:
             self.release()
             log.info("loading %s as %s", checkpoint, role)
             try:
                 self.loaded = load_model(checkpoint, role, args, self.device)
             except HarnessError as err:
-                self.failed[key] = str(err)
+                self.failed[key] = err
                 raise
             self.current = key
             self.infos[f"{checkpoint}#{role}"] = self.loaded.info

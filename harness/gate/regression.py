@@ -54,6 +54,7 @@ class GateOutcome:
     regressions: list[Regression]
     comparison: Comparison
     markdown: str
+    skipped: dict[str, str] = field(default_factory=dict)  # task → which run skipped it, and why
 
 
 def _safe_name(text: str) -> str:
@@ -87,13 +88,30 @@ def _restricted(run: RunFolder, tasks: set[str], flag: str) -> RunFolder:
     return replace(run, data=data)
 
 
+def skipped_tasks(run: RunFolder) -> dict[str, str]:
+    """Tasks the run recorded as skipped (a family or a registry entry that cannot do them)."""
+    tasks = run.data.get("config", {}).get("tasks", {})
+    return {task: meta["skipped"] for task, meta in tasks.items() if isinstance(meta, dict) and meta.get("skipped")}
+
+
 def run_gate(request: GateRequest) -> GateOutcome:
     index = TaskIndex.load(request.include_paths)
     tasks = {t.task for t in index.expand(request.tasks)}
     base_path = resolve_run_argument(request.baseline, request.results_root, request.registry)[0]
     cand_path = candidate_run(request)
-    base = _restricted(RunFolder.load(base_path, f"baseline {base_path.name}"), tasks, "--baseline")
-    cand = _restricted(RunFolder.load(cand_path, f"candidate {cand_path.name}"), tasks, "--candidate")
+    base_run = RunFolder.load(base_path, f"baseline {base_path.name}")
+    cand_run = RunFolder.load(cand_path, f"candidate {cand_path.name}")
+    # A task either run skipped with a recorded reason has nothing to compare: named in the
+    # summary, not gated (a missing task without a reason is still bad input).
+    skipped = {t: f"skipped by the baseline: {r}" for t, r in skipped_tasks(base_run).items() if t in tasks}
+    skipped.update({t: f"skipped by the candidate: {r}" for t, r in skipped_tasks(cand_run).items()
+                    if t in tasks and t not in skipped})
+    gated = tasks - set(skipped)
+    if not gated:
+        raise HarnessError(f"--tasks {','.join(request.tasks)}: every task was skipped by the baseline or the "
+                           "candidate; nothing to gate")
+    base = _restricted(base_run, gated, "--baseline")
+    cand = _restricted(cand_run, gated, "--candidate")
     settings = request.settings
     comparison = compare([base], [cand], list(index.groups.values()), settings)
     regressions = [
@@ -107,11 +125,12 @@ def run_gate(request: GateRequest) -> GateOutcome:
         Regression(f"average {a.quantity.name}", a.delta, float(p), a.ci_low, a.ci_high)
         for a, p in zip(aggregates, adjusted) if a.delta < -request.max_drop and p < settings.alpha
     ]
-    markdown = summary_markdown(request, comparison, regressions)
-    return GateOutcome(not regressions, regressions, comparison, markdown)
+    markdown = summary_markdown(request, comparison, regressions, skipped)
+    return GateOutcome(not regressions, regressions, comparison, markdown, skipped)
 
 
-def summary_markdown(request: GateRequest, comparison: Comparison, regressions: list[Regression]) -> str:
+def summary_markdown(request: GateRequest, comparison: Comparison, regressions: list[Regression],
+                     skipped: dict[str, str] | None = None) -> str:
     verdict = "FAIL" if regressions else "PASS"
     lines = [
         f"# harness ci: {verdict}",
@@ -127,6 +146,8 @@ def summary_markdown(request: GateRequest, comparison: Comparison, regressions: 
                   for r in regressions]
     else:
         lines.append("No cell or average dropped significantly by more than the allowed amount.")
+    if skipped:
+        lines += ["", "Not gated (no results to compare):", *[f"- {task}: {why}" for task, why in sorted(skipped.items())]]
     lines += ["", "<details><summary>Full comparison</summary>", "", comparison_markdown(comparison), "",
               "</details>", ""]
     return "\n".join(lines)

@@ -10,13 +10,14 @@ from harness.fileio import atomic_write_text
 from harness.leaderboard.plots import write_plots
 from harness.leaderboard.render import summary_markdown, task_markdown
 from harness.leaderboard.runs import BoardRun
-from harness.leaderboard.scores import board_groups, columns_for, run_values
+from harness.leaderboard.scores import board_groups, columns_for, run_task_meta, run_values
+from harness.results.groups import group_summary
 from harness.leaderboard.significance import BoardComparison, board_comparison
 from harness.stats.comparison import CompareSettings
 from harness.taskfiles.index import TaskIndex
+from harness.taskfiles.schema import GroupConfig
 
 log = logging.getLogger(__name__)
-FAMILY_GROUP = {"text": "xtreme", "vision-language": "iglue"}
 
 
 def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, settings: CompareSettings,
@@ -24,7 +25,7 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
     task_names = {task for run in runs for task in run.results}
     groups = board_groups(list(index.groups.values()), task_names)
     columns = columns_for(groups, task_names)
-    values = {run.name: run_values(run.data, groups) for run in runs}
+    values = {run.name: {**run_values(run.data, groups), **task_completeness(run.data, groups)} for run in runs}
     by_name = {run.name: run for run in runs}
     comparisons: dict[str, BoardComparison] = {}
     for run in runs:
@@ -35,7 +36,7 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
                      f"of harness compare — per language over all cells of the comparison, for averages over "
                      f"the row's averages; {settings.resamples} resamples, seed {settings.seed}).")
     out.mkdir(parents=True, exist_ok=True)
-    names = write_plots(out, runs, comparisons, {f: g for f, g in FAMILY_GROUP.items()}) if plots else []
+    names = write_plots(out, runs, comparisons) if plots else []
     written = []
     readme = summary_markdown(runs, columns, values, comparisons, settings_line, names)
     atomic_write_text(out / "README.md", readme)
@@ -47,6 +48,19 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
         metric = " + ".join(config.main_metric) if len(config.main_metric) > 1 else config.main_metric[0]
         if len(config.main_metric) > 1:
             metric = f"({metric}) / 2"
-        atomic_write_text(out / f"{task}.md", task_markdown(task, metric, runs, comparisons, settings_line))
+        excluded = next((g.exclude_languages for g in groups if task in g.tasks and g.exclude_languages), ())
+        atomic_write_text(out / f"{task}.md", task_markdown(task, metric, runs, comparisons, settings_line,
+                                                            tuple(excluded)))
         written.append(out / f"{task}.md")
     return written + [out / n for n in names]
+
+
+def task_completeness(data, groups: Sequence[GroupConfig]) -> dict[str, bool]:
+    """``<group>/<task>/complete``: whether the task's score covers all its official languages
+    (a column averaged over a subset gets the same † as a group average)."""
+    meta = run_task_meta(data)
+    out = {}
+    for group in groups:
+        for task, summary in group_summary(group, data.get("results", {}), meta)["tasks"].items():
+            out[f"{group.group}/{task}/complete"] = not summary["missing_languages"]
+    return out

@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from harness.leaderboard.runs import BoardRun
-from harness.leaderboard.significance import BoardComparison
+from harness.leaderboard.significance import BoardComparison, Delta
 
 log = logging.getLogger(__name__)
+GAIN_GROUPS = ("xtreme", "iglue")  # the research question: the same checkpoint pair on both
+DELTA_CAPTION = ("QA tasks: Δ of (EM + F1) / 2 and the 95% CI of that average "
+                 "(paired bootstrap; EM and F1 share each resample).")
 
 
 def _pyplot():
@@ -24,54 +27,75 @@ def _pyplot():
     return plt
 
 
+def delta_rows(comparison: BoardComparison | None) -> list[tuple[tuple[str, str], Delta]]:
+    """The (task, lang) cells with a CI, in a stable order: what a run's Δ plot shows."""
+    return sorted((k, d) for k, d in (comparison.cells.items() if comparison else []) if d.ci_low is not None)
+
+
+def research_question_gains(runs: Sequence[BoardRun], comparisons: Mapping[str, BoardComparison],
+                            groups: Sequence[str] = GAIN_GROUPS) -> list[tuple[str, str, Delta]]:
+    """(run, group, Δ) for every group average each compared run has: XTREME and IGLUE gains of the
+    same checkpoint pair side by side, whichever family the checkpoint is filed under."""
+    gains = []
+    for run in runs:
+        comparison = comparisons.get(run.name)
+        for group in groups:
+            delta = comparison.columns.get(group) if comparison else None
+            if delta is not None and delta.ci_low is not None:
+                gains.append((run.name, group, delta))
+    return gains
+
+
 def write_plots(out: Path, runs: Sequence[BoardRun], comparisons: Mapping[str, BoardComparison],
-                group_keys: Mapping[str, str]) -> list[str]:
+                groups: Sequence[str] = GAIN_GROUPS) -> list[str]:
     """File names of the plots written (empty without matplotlib)."""
     plt = _pyplot()
     if plt is None:
         log.warning("matplotlib is not installed: no plots (pip install 'harness[plots]')")
         return []
-    written = []
-    for run in runs:
-        comparison = comparisons.get(run.name)
-        cells = sorted((k, d) for k, d in (comparison.cells.items() if comparison else []) if d.ci_low is not None)
-        if not cells:
-            continue
-        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.22 * len(cells) + 1)))
-        labels = [f"{task}/{lang}" for (task, lang), _ in cells]
-        deltas = [d.delta for _, d in cells]
-        errors = [[d.delta - d.ci_low for _, d in cells], [d.ci_high - d.delta for _, d in cells]]
-        colours = ["tab:red" if d.significant and d.delta < 0 else "tab:green" if d.significant else "tab:gray"
-                   for _, d in cells]
-        for y, (delta, low, high, colour) in enumerate(zip(deltas, errors[0], errors[1], colours)):
-            ax.errorbar([delta], [y], xerr=[[low], [high]], fmt="o", markersize=3, color=colour, capsize=2)
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_yticks(range(len(cells)), labels, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xlabel(f"Δ vs {run.baseline} (points, 95% CI)")
-        ax.set_title(run.name)
-        fig.tight_layout()
-        name = f"delta-{run.name}.png"
-        fig.savefig(out / name, dpi=110, metadata={"Software": None})
-        plt.close(fig)
-        written.append(name)
-    gains = []
-    for run in runs:
-        comparison = comparisons.get(run.name)
-        key = group_keys.get(run.family or "")
-        if comparison and key and key in comparison.columns:
-            gains.append((run.name, key, comparison.columns[key]))
+    written = [name for run in runs if (name := _delta_plot(plt, out, run, delta_rows(comparisons.get(run.name))))]
+    gains = research_question_gains(runs, comparisons, groups)
     if gains:
-        fig, ax = plt.subplots(figsize=(6, 3 + 0.3 * len(gains)))
-        for y, (name, key, d) in enumerate(gains):
-            ax.errorbar([d.delta], [y], xerr=[[d.delta - d.ci_low], [d.ci_high - d.delta]], fmt="o",
-                        color="tab:blue" if key.startswith("xtreme") else "tab:orange", capsize=3)
-        ax.set_yticks(range(len(gains)), [f"{n} ({k.upper()})" for n, k, _ in gains], fontsize=8)
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_xlabel("gain from intermediate training (points, 95% CI)")
-        ax.set_title("Gain from intermediate training: XTREME vs IGLUE")
-        fig.tight_layout()
-        fig.savefig(out / "research-question.png", dpi=110, metadata={"Software": None})
-        plt.close(fig)
-        written.append("research-question.png")
+        written.append(_gain_plot(plt, out, gains))
     return written
+
+
+def _delta_plot(plt, out: Path, run: BoardRun, cells) -> str | None:
+    if not cells:
+        return None
+    qa = any(task in ("xquad", "mlqa", "tydiqa") for (task, _), _ in cells)
+    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.22 * len(cells) + 1 + (0.4 if qa else 0))))
+    colours = ["tab:red" if d.significant and d.delta < 0 else "tab:green" if d.significant else "tab:gray"
+               for _, d in cells]
+    for y, ((_, d), colour) in enumerate(zip(cells, colours)):
+        ax.errorbar([d.delta], [y], xerr=[[d.delta - d.ci_low], [d.ci_high - d.delta]], fmt="o", markersize=3,
+                    color=colour, capsize=2)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(cells)), [f"{task}/{lang}" for (task, lang), _ in cells], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Δ vs {run.baseline} (points, 95% CI)")
+    ax.set_title(run.name)
+    if qa:
+        fig.text(0.01, 0.005, DELTA_CAPTION, fontsize=6, wrap=True, va="bottom")
+    fig.tight_layout(rect=(0, 0.04 if qa else 0, 1, 1))
+    name = f"delta-{run.name}.png"
+    fig.savefig(out / name, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return name
+
+
+def _gain_plot(plt, out: Path, gains: Sequence[tuple[str, str, Delta]]) -> str:
+    colour = {"xtreme": "tab:blue", "iglue": "tab:orange"}
+    fig, ax = plt.subplots(figsize=(6, 3 + 0.3 * len(gains)))
+    for y, (_, group, d) in enumerate(gains):
+        ax.errorbar([d.delta], [y], xerr=[[d.delta - d.ci_low], [d.ci_high - d.delta]], fmt="o",
+                    color=colour.get(group, "tab:gray"), capsize=3)
+    ax.set_yticks(range(len(gains)), [f"{name} ({group.upper()})" for name, group, _ in gains], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("gain from intermediate training (points, 95% CI)")
+    ax.set_title("Gain from intermediate training: XTREME vs IGLUE")
+    fig.tight_layout()
+    fig.savefig(out / "research-question.png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return "research-question.png"

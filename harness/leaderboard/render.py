@@ -79,7 +79,9 @@ def summary_markdown(runs: Sequence[BoardRun], columns: Sequence[Column], values
             plain = (value - base[column.key]) if (delta is None and base and value is not None
                                                   and base.get(column.key) is not None) else None
             text = with_delta(value, delta, plain)
-            if text and column.task is None and values[run.name].get(f"{column.group}/complete") is False:
+            # A task column is marked by its own languages, every other column by its group's.
+            complete = f"{column.key}/complete" if column.task else f"{column.group}/complete"
+            if text and values[run.name].get(complete) is False:
                 text += " †"
             cells.append(text)
         rows.append([f"{run.name}[^{run.name}]", run.family or "", run.intermediate or ("none" if run.family else ""),
@@ -110,10 +112,15 @@ def summary_markdown(runs: Sequence[BoardRun], columns: Sequence[Column], values
 
 
 def task_markdown(task: str, metric: str, runs: Sequence[BoardRun], comparisons: Mapping[str, BoardComparison],
-                  settings_line: str) -> str:
+                  settings_line: str, source_languages: Sequence[str] = ()) -> str:
+    """Per-language table of one task. ``source_languages``: left out of the average and shown first
+    (IGLUE's English, as its task scores are target-language means)."""
     per_run = {run.name: language_values(run.data, task) for run in runs}
-    langs = sorted({lang for values in per_run.values() for lang in values})
-    header = ["checkpoint", "avg", *langs]
+    found = sorted({lang for values in per_run.values() for lang in values})
+    sources = [lang for lang in source_languages if lang in found]
+    langs = sources + [lang for lang in found if lang not in sources]
+    header = ["checkpoint", "target avg" if source_languages else "avg",
+              *[f"{lang} (source)" if lang in sources else lang for lang in langs]]
     rows = []
     for run in runs:
         values = per_run[run.name]
@@ -127,12 +134,18 @@ def task_markdown(task: str, metric: str, runs: Sequence[BoardRun], comparisons:
             plain = (values[lang] - base[lang]) if (delta is None and base and values.get(lang) is not None
                                                    and base.get(lang) is not None) else None
             cells.append(with_delta(values.get(lang), delta, plain))
-        present = [v for v in values.values() if v is not None]
+        present = [v for lang, v in values.items() if v is not None and lang not in source_languages]
         rows.append([run.name, fmt(sum(present) / len(present)) if present else "", *cells])
+    if source_languages:
+        left_out = ", ".join(source_languages)
+        average = (f"target avg is the unweighted mean over the target languages the run has ({left_out}, the "
+                   f"source language, left out as the benchmark reports it, and shown beside it)")
+    else:
+        average = "avg is the unweighted mean over the languages the run has"
     return "\n".join([
         f"# {task}",
         "",
-        f"{metric} per language, in percent; avg is the unweighted mean over the languages the run has. "
+        f"{metric} per language, in percent; {average}. "
         f"In parentheses: Δ against the checkpoint's baseline. {settings_line}",
         "",
         table(header, rows),

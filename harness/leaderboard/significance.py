@@ -6,8 +6,12 @@ import logging
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from harness.errors import HarnessError
 from harness.leaderboard.runs import BoardRun
+from harness.stats.bootstrap import percentile_interval
+from harness.stats.cells import CellResult
 from harness.stats.comparison import Comparison, CompareSettings, compare
 from harness.stats.multiple import adjust
 from harness.stats.pairing import RunFolder
@@ -64,11 +68,23 @@ def board_comparison(base: BoardRun, run: BoardRun, groups: Sequence[GroupConfig
             by_task_lang.setdefault((cell.task, cell.lang), []).append(cell)
     for key, members in by_task_lang.items():
         delta = sum(c.delta for c in members) / len(members)
-        single = members[0] if len(members) == 1 else None
+        low, high = headline_interval(members, settings.level)
         # QA's headline is (EM + F1) / 2: marked only when both are significant the same way.
         significant = all(c.p_adjusted is not None and c.p_adjusted < settings.alpha and c.delta * delta > 0
                           for c in members)
-        cells[key] = Delta(delta, single.ci_low if single else None, single.ci_high if single else None,
+        cells[key] = Delta(delta, low, high,
                            max(c.p_adjusted for c in members if c.p_adjusted is not None) if members else None,
                            significant)
     return BoardComparison(columns, cells)
+
+
+def headline_interval(members: Sequence[CellResult], level: float) -> tuple[float | None, float | None]:
+    """CI of a cell's headline: the metric's own, or for QA's (EM + F1) / 2 the percentile interval
+    of the averaged bootstrap replicates. harness compare resamples every metric of a task ×
+    language with the same indices, so replicate i of EM and of F1 come from one resample."""
+    if len(members) == 1:
+        return members[0].ci_low, members[0].ci_high
+    if not members or any(c.replicates is None for c in members):
+        return None, None
+    deltas = np.mean([treated - base for base, treated in (c.replicates for c in members)], axis=0)
+    return percentile_interval(deltas, level)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, MissingHeadError
 from harness.models.model_args import ModelArgs
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def load_model(checkpoint: str, role: str, args: ModelArgs, device) -> LoadedMod
     missing = sorted(loading.get("missing_keys", []) or [])
     if missing and role != "encoder":
         shown = ", ".join(missing[:4]) + (" …" if len(missing) > 4 else "")
-        raise HarnessError(
+        raise MissingHeadError(
             f"--model {checkpoint}: no trained {role.replace('_', ' ')} head (weights {shown} would be "
             "newly initialised); give a checkpoint fine-tuned for this task"
         )

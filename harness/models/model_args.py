@@ -83,12 +83,16 @@ class ModelArgs:
     extra: Mapping[str, Any] = field(default_factory=dict)  # keys later kinds define
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if v not in (None, {}, "auto", "none", False)}
-        return out
+        """The settings that differ from the defaults (a run records these per task). Compared
+        with each field's own default: device_map=auto is a setting even though dtype=auto is not."""
+        defaults = ModelArgs()
+        return {k: v for k, v in asdict(self).items() if v != getattr(defaults, k)}
 
     def merged(self, other: "ModelArgs") -> "ModelArgs":
         """Settings of ``other`` that were given win over this one's."""
         changes = {k: v for k, v in asdict(other).items() if v != getattr(ModelArgs(), k)}
+        if other.extra:  # separate settings, merged key by key
+            changes["extra"] = {**self.extra, **other.extra}
         return replace(self, **changes)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 from harness.errors import HarnessError
 from harness.models.loading import looks_like_path
@@ -20,6 +20,9 @@ DEMO_NAME = "demo"
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """``args`` are the settings of ``default``; ``per_task_args[task]`` the complete settings of
+    that task's own checkpoint (already merged: nothing is layered on top of them here)."""
+
     name: str
     default: str | None
     per_task: Mapping[str, str] = field(default_factory=dict)
@@ -27,6 +30,7 @@ class ModelSpec:
     per_task_args: Mapping[str, ModelArgs] = field(default_factory=dict)
     demo: bool = False
     description: str = ""
+    registry_file: str | None = None  # set for a checkpoints.yaml entry
 
     def checkpoint_for(self, task: str) -> str:
         checkpoint = self.per_task.get(task, self.default)
@@ -35,8 +39,17 @@ class ModelSpec:
         return checkpoint
 
     def args_for(self, task: str) -> ModelArgs:
-        specific = self.per_task_args.get(task)
-        return specific.merged(self.args) if specific else self.args
+        return self.per_task_args.get(task, self.args)
+
+    def missing_head_reason(self, task: str, checkpoint: str) -> str | None:
+        """Why a registry entry skips ``task``: it lists no checkpoint for it and its ``model`` has
+        no trained head for it. None where a missing head is an error (the task's checkpoint
+        was named, or ``--model`` is a plain checkpoint)."""
+        if self.registry_file is None or task in self.per_task:
+            return None
+        listed = ", ".join(sorted(self.per_task)) or "none"
+        return (f"{self.registry_file}: checkpoints.{self.name} lists no checkpoint for {task} (tasks: {listed}) "
+                f"and its model {checkpoint} has no trained head for it")
 
     def identity(self) -> dict:
         """What a resumed run must agree on (model arguments are checked per task)."""
@@ -52,7 +65,9 @@ def demo_spec(name: str, args: ModelArgs) -> ModelSpec:
                      description=f"tiny demo checkpoints built by the harness ({DEMO_VARIANTS[name]} recipe)")
 
 
-def resolve_model_spec(model: str, args: ModelArgs, registry_path: str | Path | None = None) -> ModelSpec:
+def resolve_model_spec(model: str, args: ModelArgs, registry_path: str | Path | None = None,
+                       task_names: Collection[str] | None = None) -> ModelSpec:
+    """``task_names``: the tasks a registry's ``tasks:`` keys may name (default: the built-in ones)."""
     if not model:
         raise HarnessError("--model: expected a checkpoint folder, hub id, checkpoints.yaml name or 'demo'")
     from harness.demo.checkpoints import DEMO_VARIANTS
@@ -66,7 +81,7 @@ def resolve_model_spec(model: str, args: ModelArgs, registry_path: str | Path | 
         return ModelSpec(model, str(path), {}, args)
     from harness.registry import find_registry_entry
 
-    entry = find_registry_entry(model, registry_path)
+    entry = find_registry_entry(model, registry_path, task_names)
     if entry is not None:
         return entry.model_spec(args)
     if looks_like_path(model) or path.suffix in (".json", ".bin", ".safetensors"):

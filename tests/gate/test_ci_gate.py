@@ -64,17 +64,81 @@ def test_candidate_model_is_evaluated_then_gated(tmp_path):
     assert (tmp_path / "runs" / "demo" / "results.json").is_file()
 
 
-def test_workflow_runs_a_command_the_cli_accepts():
+WORKFLOW_ENV = {"CHECKPOINT": "demo-intermediate", "BASELINE": "demo", "TASKS": "xtreme", "MAX_DROP": "1.0"}
+
+
+def workflow_steps():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "evaluate-checkpoint.yml").read_text())
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def workflow_command(fragment: str):
+    """The parsed arguments of the workflow's first command line containing ``fragment``."""
     from harness.cli.main import build_parser
 
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "evaluate-checkpoint.yml").read_text())
-    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
-    commands = [line for step in steps for line in step.get("run", "").splitlines() if "harness ci" in line]
-    assert commands, "the workflow must run harness ci"
-    env = {"CHECKPOINT": "demo", "BASELINE": "demo", "TASKS": "xtreme", "MAX_DROP": "1.0"}
-    line = os.path.expandvars(" ".join(commands[0].split()))
-    for key, value in env.items():
+    lines = [line for step in workflow_steps() for line in step.get("run", "").splitlines() if fragment in line]
+    assert lines, f"the workflow must run {fragment}"
+    line = " ".join(lines[0].split())
+    for key, value in WORKFLOW_ENV.items():
         line = line.replace(f"${{{key}}}", value).replace(f"${key}", value)
     argv = shlex.split(line)
-    args = build_parser().parse_args(argv[argv.index("harness") + 1:])
-    assert args.command == "ci"
+    return build_parser().parse_args(argv[argv.index("harness") + 1:])
+
+
+def test_workflow_runs_a_command_the_cli_accepts():
+    args = workflow_command("harness ci")
+    assert args.command == "ci" and args.candidate == "demo-intermediate"
+
+
+def test_workflow_caches_the_baseline_run_but_never_the_candidates():
+    cached = [Path(p.strip().rstrip("/")) for step in workflow_steps() if "actions/cache" in step.get("uses", "")
+              for p in step["with"]["path"].splitlines() if p.strip()]
+    gate, baseline = workflow_command("harness ci"), workflow_command("harness eval")
+    assert baseline.model == "demo" and Path(gate.baseline) == Path(baseline.output_path)
+
+    def under_cache(path):
+        return any(path == c or c in path.parents for c in cached)
+
+    assert under_cache(Path(baseline.output_path))
+    # harness ci writes the candidate's run under --results: that folder must start empty every time
+    assert gate.results is not None and not under_cache(gate.results)
+    assert not any(c == gate.results or gate.results in c.parents for c in cached)
+
+
+def test_workflow_pick_step_names_the_baseline_and_keys_its_cache(tmp_path):
+    import subprocess
+    import sys
+
+    step = next(s for s in workflow_steps() if s.get("id") == "pick")
+    script = step["run"].split("<<'PY'", 1)[1].split("\n", 1)[1].split("\nPY", 1)[0]
+    env = {**os.environ, "INPUT_CHECKPOINT": "demo-intermediate", "PR_BODY": ""}
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    outputs = dict(line.split("=", 1) for line in done.stdout.splitlines())
+    assert outputs["checkpoint"] == "demo-intermediate" and outputs["baseline"] == "demo"
+    assert len(outputs["baseline_entry"]) == 16
+
+
+def test_a_task_the_baseline_skipped_is_named_not_gated(runs, tmp_path):
+    import json
+
+    results = runs["base"] / "results.json"
+    data = json.loads(results.read_text())
+    data["config"]["tasks"]["pawsx"] = {"skipped": "checkpoints.yaml: checkpoints.base lists no checkpoint for pawsx"}
+    results.write_text(json.dumps(data))
+    pawsx = make_run(tmp_path / "cand", "cand", {"de": [1, 0]}, task="pawsx")
+    xnli = json.loads((runs["better"] / "results.json").read_text())
+    data = json.loads((pawsx / "results.json").read_text())
+    data["results"]["xnli"] = xnli["results"]["xnli"]
+    data["config"]["tasks"]["xnli"] = xnli["config"]["tasks"]["xnli"]
+    (pawsx / "samples" / "xnli").mkdir()
+    for lang in ("de", "fr"):
+        (pawsx / "samples" / "xnli" / f"{lang}.jsonl").write_text(
+            (runs["better"] / "samples" / "xnli" / f"{lang}.jsonl").read_text())
+    (pawsx / "results.json").write_text(json.dumps(data))
+    result = run_cli("ci", "--candidate", pawsx, "--baseline", runs["base"], "--tasks", "xnli,pawsx",
+                     "--resamples", "300", "--summary", tmp_path / "s.md")
+    assert result.code == 0, result.err
+    assert "- pawsx: skipped by the baseline: checkpoints.yaml" in (tmp_path / "s.md").read_text()
+    everything_skipped = run_cli("ci", "--candidate", pawsx, "--baseline", runs["base"], "--tasks", "pawsx")
+    assert everything_skipped.code == 2 and "nothing to gate" in everything_skipped.err

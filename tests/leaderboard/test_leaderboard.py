@@ -60,7 +60,7 @@ def test_missing_task_is_an_empty_cell_never_zero(root, tmp_path):
     header = next(line for line in readme.splitlines() if line.startswith("| checkpoint"))
     columns = [c.strip() for c in header.strip("|").split("|")]
     assert cells[columns.index("xnli")] == ""
-    assert cells[columns.index("pawsx")] == "66.67"
+    assert cells[columns.index("pawsx")] == "66.67 †"  # one of its seven languages
 
 
 def test_plots_are_written_when_matplotlib_is_there(root, tmp_path):
@@ -81,3 +81,18 @@ def test_without_matplotlib_a_note_and_no_plots(root, tmp_path, monkeypatch, cap
     assert result.code == 0
     assert "matplotlib is not installed" in result.err
     assert not list((tmp_path / "board").glob("*.png"))
+
+
+def test_iglue_task_page_averages_target_languages_and_shows_english_apart(root, tmp_path):
+    official = ["ar", "en", "es", "fr", "ru"]
+    make_run(root / "runs" / "vl", "vl", {"en": [1] * 9 + [0], "es": [1] * 5 + [0] * 5, "fr": [1] * 3 + [0] * 7},
+             task="xvnli", official=official)
+    assert build(root, tmp_path / "board").code == 0
+    page = (tmp_path / "board" / "xvnli.md").read_text()
+    header = next(line for line in page.splitlines() if line.startswith("| checkpoint"))
+    assert [c.strip() for c in header.strip("|").split("|")] == ["checkpoint", "target avg", "en (source)", "es", "fr"]
+    row = next(line for line in page.splitlines() if line.startswith("| vl"))
+    assert [c.strip() for c in row.strip("|").split("|")][1:3] == ["40.00", "90.00"]  # (50 + 30) / 2; English apart
+    readme = (tmp_path / "board" / "README.md").read_text()
+    vl = next(line for line in readme.splitlines() if line.startswith("| vl"))
+    assert "40.00 †" in vl  # the README's xvnli score: the same target mean, over 2 of 4 target languages

@@ -29,3 +29,12 @@ def test_empty_gives_defaults():
 def test_malformed_model_args_name_the_key(text, expected):
     with pytest.raises(HarnessError, match=expected):
         parse_model_args(text)
+
+
+def test_to_dict_records_every_setting_that_differs_from_its_default():
+    from harness.models.model_args import ModelArgs, parse_model_args
+
+    assert ModelArgs().to_dict() == {}
+    assert parse_model_args("device_map=auto,dtype=auto").to_dict() == {"device_map": "auto"}
+    assert parse_model_args("dtype=bfloat16,trust_remote_code=true").to_dict() == {"dtype": "bfloat16",
+                                                                                  "trust_remote_code": True}

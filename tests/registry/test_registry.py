@@ -65,6 +65,14 @@ def test_entry_resolves_per_task_checkpoints_and_args(registry_file):
     ("checkpoints: {a: {family: text, model: x, seed_of: b}}", "seed_of names unknown entry 'b'"),
     ("baseline: {text: z}\ncheckpoints: {a: {family: text, model: x}}", "baseline.text names unknown entry 'z'"),
     ("checkpoints: {a: {family: text, model: x, tasks: {xnli: 3}}}", "checkpoints.a.tasks.xnli"),
+    ("checkpoints: {a: {family: text, model: x, model_args: {colour: red}}}",
+     "checkpoints.a.model_args: unknown key 'colour'; expected one of"),
+    ("checkpoints: {a: {family: text, model: x, model_args: {dtype: fp8}}}",
+     "checkpoints.a.model_args: dtype=fp8: expected one of auto, float32, bfloat16, float16"),
+    ("checkpoints: {a: {family: text, model: x, tasks: {xnli: {model: y, model_args: {max_length: 0}}}}}",
+     "checkpoints.a.tasks.xnli.model_args: max_length=0: expected an integer >= 1"),
+    ("checkpoints: {a: {family: text, model: x, tasks: {xnlii: y}}}",
+     "checkpoints.a.tasks: unknown task 'xnlii'; expected a task name (harness tasks lists them); did you mean xnli"),
 ])
 def test_schema_errors_name_file_entry_and_key(tmp_path, text, fragment):
     path = tmp_path / "c.yaml"
@@ -126,6 +134,24 @@ def test_committed_registry_loads_and_names_demo_entries():
     assert {"text", "vision-language"} <= set(registry.baseline)
 
 
+def test_committed_tner_panx_head_maps_all_seven_tags():
+    from pathlib import Path
+
+    from harness.models.labels import map_labels
+    from harness.taskfiles.index import TaskIndex
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "checkpoints.yaml")
+    head = registry.entries["xlmr-large"].model_spec(ModelArgs())
+    assert head.checkpoint_for("panx") == "tner/xlm-roberta-large-panx-dataset-en"
+    # the head's id2label as tner writes it (person/organization/location, IOB2)
+    id2label = dict(enumerate(["B-organization", "I-organization", "O", "B-location", "I-location", "B-person",
+                               "I-person"]))
+    panx = TaskIndex.load().tasks["panx"]
+    mapping = map_labels(id2label, panx.labels, {}, head.args_for("panx").label_map, "panx")
+    assert sorted(mapping) == list(range(7))  # every tag reaches a distinct PAN-X label
+    assert [panx.labels[i] for i in mapping] == ["B-ORG", "I-ORG", "O", "B-LOC", "I-LOC", "B-PER", "I-PER"]
+
+
 def test_compare_takes_registry_names_and_finds_every_seed(registry_file, tmp_path):
     root = tmp_path / "root"
     for name in ("base", "treated", "treated-s2"):
@@ -137,3 +163,9 @@ def test_compare_takes_registry_names_and_finds_every_seed(registry_file, tmp_pa
     data = json.loads((tmp_path / "c.json").read_text())
     assert data["cells"][0]["task"] == "xnli"
     assert data["seeds"], "the two seeds of 'treated' should give an ASO entry"
+
+
+def test_tasks_from_include_paths_are_accepted_when_named(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("checkpoints: {a: {family: text, model: x, tasks: {my_task: y}}}")
+    assert load_registry(path, task_names={"my_task"}).entries["a"].tasks["my_task"].model == "y"

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, MissingHeadError
 from harness.models.loading import (LoadedModel, _first_line, _require_accelerate, _torch_dtype, checkpoint_folder,
                                     quiet_transformers, weights_fingerprint)
 from harness.models.model_args import ModelArgs
@@ -115,7 +115,7 @@ def load_vision_language(checkpoint: str, role: str, args: ModelArgs, device) ->
     missing = sorted(loading.get("missing_keys", []) or [])
     if missing and family == "classifier":
         shown = ", ".join(missing[:4]) + (" …" if len(missing) > 4 else "")
-        raise HarnessError(f"--model {checkpoint}: no trained classification head (weights {shown} would be newly "
+        raise MissingHeadError(f"--model {checkpoint}: no trained classification head (weights {shown} would be newly "
                            "initialised); give a checkpoint fine-tuned for this task")
     if missing:
         log.warning("%s: weights not in the checkpoint, initialised at random: %s", checkpoint, ", ".join(missing[:8]))

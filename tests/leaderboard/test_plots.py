@@ -1,0 +1,84 @@
+"""What the leaderboard's plots show: QA cells with their headline CI, and both suites' gains."""
+
+import json
+
+import numpy as np
+import pytest
+
+from harness.leaderboard.plots import delta_rows, research_question_gains
+from harness.leaderboard.runs import BoardRun
+from harness.leaderboard.significance import BoardComparison, Delta, board_comparison
+from harness.stats.bootstrap import percentile_interval
+from harness.stats.cells import compare_cell
+from harness.stats.comparison import CompareSettings
+from harness.stats.pairing import RunFolder, pair_runs
+from harness.taskfiles.index import TaskIndex
+from tests.helpers import run_cli
+
+QA_METRICS = {"exact_match": {"reducer": "mean", "stat": "exact", "test": "mcnemar"},
+              "f1": {"reducer": "mean", "stat": "f1", "test": "permutation"}}
+
+
+def make_qa_run(folder, name, exact, f1):
+    (folder / "samples" / "xquad").mkdir(parents=True)
+    rows = [{"id": str(i), "gold": "a", "prediction": "a" if e else "b", "stats": {"exact": e, "f1": f}}
+            for i, (e, f) in enumerate(zip(exact, f1))]
+    (folder / "samples" / "xquad" / "de.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    data = {
+        "results": {"xquad": {"de": {"exact_match": 100 * np.mean(exact), "f1": 100 * np.mean(f1), "n": len(f1)}}},
+        "groups": {}, "errors": {},
+        "config": {"model": {"name": name}, "limit": None, "harness": {"version": "0.1.0"},
+                   "tasks": {"xquad": {"config_hash": "h", "metrics": QA_METRICS, "main_metric": ["exact_match", "f1"],
+                                       "official_languages": ["de", "en"], "model_args": {},
+                                       "languages": {"de": {"data_fingerprint": "fp", "n": len(f1)}}}}},
+    }
+    (folder / "results.json").write_text(json.dumps(data))
+    return BoardRun(name, folder, data, family="text", baseline="base" if name != "base" else None)
+
+
+@pytest.fixture
+def qa_runs(tmp_path):
+    rng = np.random.default_rng(0)
+    f1_base = rng.uniform(0, 1, 60).round(3)
+    f1_treat = np.clip(f1_base + rng.normal(0.15, 0.1, 60), 0, 1).round(3)
+    base = make_qa_run(tmp_path / "base", "base", (f1_base > 0.8).astype(int).tolist(), f1_base.tolist())
+    treat = make_qa_run(tmp_path / "treated", "treated", (f1_treat > 0.8).astype(int).tolist(), f1_treat.tolist())
+    return base, treat
+
+
+def test_qa_cells_get_the_ci_of_their_em_f1_headline(qa_runs):
+    base, treat = qa_runs
+    settings = CompareSettings(resamples=400)
+    board = board_comparison(base, treat, list(TaskIndex.load().groups.values()), settings)
+    cell = board.cells[("xquad", "de")]
+    assert cell.ci_low is not None and cell.ci_low < cell.delta < cell.ci_high
+    # the interval of the averaged replicates of the cell's own EM and F1 bootstrap
+    (paired,) = pair_runs(RunFolder.load(base.path, "base"), RunFolder.load(treat.path, "treated"))
+    em, f1 = compare_cell(paired, settings.resamples, settings.seed, settings.level)
+    averaged = ((em.replicates[1] - em.replicates[0]) + (f1.replicates[1] - f1.replicates[0])) / 2
+    assert (cell.ci_low, cell.ci_high) == pytest.approx(percentile_interval(averaged, settings.level))
+    assert [key for key, _ in delta_rows(board)] == [("xquad", "de")]
+
+
+def test_qa_only_runs_get_a_delta_plot(qa_runs, tmp_path):
+    pytest.importorskip("matplotlib")
+    registry = tmp_path / "checkpoints.yaml"
+    registry.write_text("baseline: {text: base}\ncheckpoints:\n  base: {family: text, model: x}\n"
+                        "  treated: {family: text, model: y}\n")
+    result = run_cli("leaderboard", tmp_path / "base", tmp_path / "treated", "--out", tmp_path / "board",
+                     "--checkpoints", registry, "--resamples", "200")
+    assert result.code == 0, result.err
+    assert (tmp_path / "board" / "delta-treated.png").is_file()
+
+
+def test_research_question_chart_shows_both_suites_for_the_same_checkpoint(tmp_path):
+    def delta(value):
+        return Delta(value, value - 1, value + 1, 0.01, True)
+
+    runs = [BoardRun("base", tmp_path, {}, family="text"),
+            BoardRun("treated", tmp_path, {}, family="text", baseline="base")]
+    comparisons = {"treated": BoardComparison({"xtreme": delta(2.0), "iglue": delta(-0.5),
+                                               "xtreme/xnli": delta(1.0)}, {})}
+    gains = research_question_gains(runs, comparisons)
+    assert [(name, group, d.delta) for name, group, d in gains] == [("treated", "xtreme", 2.0),
+                                                                   ("treated", "iglue", -0.5)]
