@@ -93,7 +93,7 @@ def select_languages(task: TaskConfig, requested: Sequence[str] | None, availabl
     if available is not None:
         dropped = [lang for lang in langs if lang not in available]
         if dropped and requested:
-            log.warning("%s: the demo data has no %s", task.task, ", ".join(dropped))
+            log.warning("%s: its data source has no %s", task.task, ", ".join(dropped))
         langs = [lang for lang in langs if lang in available]
     return langs
 

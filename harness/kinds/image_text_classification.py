@@ -48,6 +48,16 @@ class ImageTextClassification(TaskKind):
             return f"its head ({type(loaded.model).__name__}) takes image pairs; {task.task} has one image per example"
         return None
 
+    def check_task(self, task: TaskConfig, loaded) -> None:
+        """Label mapping, the two-image layout and the prompt's choices concern every language:
+        checked once, so a problem stops the task with one message."""
+        if vi.family_of(loaded) == "classifier":
+            self._label_mapping(task, loaded)
+            self._classifier_concat(task, loaded)
+        else:
+            vi.choice_words(vi.task_prompt(task, loaded), task.labels, str(task.source_file))
+            self._image_layout(task, loaded, generative.default_two_images(loaded))
+
     def predict(self, task: TaskConfig, data: LanguageData, loaded, runner) -> Predictions:
         family = vi.family_of(loaded)
         desc = f"{task.task}/{data.lang}"
@@ -72,14 +82,22 @@ class ImageTextClassification(TaskKind):
         concat = vi.two_images_mode(loaded, default) == "concat"
         return (1 if concat else per_example), concat
 
-    def _classify(self, task, data, loaded, runner, located, desc):
-        mapping = map_labels(loaded.config.id2label, task.labels, task.label_aliases, loaded.args.label_map,
-                             where=f"{task.task} with {loaded.checkpoint}")
-        used = [out for out, t in enumerate(mapping) if t is not None]
+    @staticmethod
+    def _label_mapping(task: TaskConfig, loaded) -> list:
+        return map_labels(loaded.config.id2label, task.labels, task.label_aliases, loaded.args.label_map,
+                          where=f"{task.task} with {loaded.checkpoint}")
+
+    def _classifier_concat(self, task: TaskConfig, loaded) -> bool:
         default = "separate" if classifier.takes_image_pairs(loaded) else "concat"
         _, concat = self._image_layout(task, loaded, default)
         if classifier.takes_image_pairs(loaded) and concat:
             raise HarnessError(f"--model_args two_images=concat: {type(loaded.model).__name__} takes image pairs")
+        return concat
+
+    def _classify(self, task, data, loaded, runner, located, desc):
+        mapping = self._label_mapping(task, loaded)
+        used = [out for out, t in enumerate(mapping) if t is not None]
+        concat = self._classifier_concat(task, loaded)
         max_length = text_limit(loaded, task.max_length)
         logits, notes = classifier.classifier_logits(loaded, runner, located.examples, located.store, max_length,
                                                      concat, desc) if located.examples else ([], [])

@@ -106,3 +106,11 @@ def test_release_files_without_image_dir_stop_the_task_once(xvnli_release, vl_mo
     errors = [line for line in result.err.splitlines() if line.startswith("harness: error:")]
     assert errors == ["harness: error: xvnli: its annotations name image files (IGLUE release: XVNLI/{lang}/test.jsonl; "
                       "images: Flickr30k {Flikr30kID}.jpg); pass --image_dir xvnli=DIR with the images anywhere below DIR"]
+
+
+def test_unmappable_classifier_labels_stop_the_task_once_not_per_language(vl_models):
+    # An answer-vocabulary head has no NLI labels: one message for xvnli, not one per language.
+    result = run_cli("eval", "--model", vl_models("vqa"), "--tasks", "xvnli", "--data_dir", "xvnli=demo")
+    assert result.code == 2, (result.code, result.err)
+    lines = [line for line in result.err.splitlines() if line.startswith("harness: error:")]
+    assert len(lines) == 1 and "entailment" in lines[0] and "Traceback" not in result.err, result.err
