@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Sequence
 
 from harness.stats.aggregates import AggregateResult, suite_aggregates
-from harness.stats.cells import CellResult, compare_cell
+from harness.stats.cells import CellResult, compare_cells
 from harness.stats.multiple import adjust
 from harness.stats.pairing import RunFolder, pair_runs
 from harness.stats.seeds import seed_comparison
@@ -66,9 +66,7 @@ def run_label(runs: Sequence[RunFolder]) -> str:
 def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], groups: Sequence[GroupConfig],
             settings: CompareSettings) -> Comparison:
     base, treat = baseline[0], treatment[0]
-    cells: list[CellResult] = []
-    for cell in pair_runs(base, treat):
-        cells += compare_cell(cell, settings.resamples, settings.seed, settings.level)
+    cells = compare_cells(pair_runs(base, treat), settings.resamples, settings.seed, settings.level)
     for cell, p in zip(cells, adjust([c.p_value for c in cells], settings.correction)):
         cell.p_adjusted = float(p)
     tasks = list(dict.fromkeys(c.task for c in cells))

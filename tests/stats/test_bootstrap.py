@@ -77,3 +77,31 @@ def test_same_generator_seed_gives_identical_replicates():
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
 
+
+
+def _one_hot_of_patterns(counts):
+    """Rows of a few patterns, each row the one-hot vector of its pattern: a replicate's column
+    means are then the share of each pattern in that resample."""
+    return np.repeat(np.eye(len(counts)), counts, axis=0)
+
+
+def test_hybrid_draws_give_the_multinomial_counts_of_drawing_rows(monkeypatch):
+    counts = [30, 20, 1, 1, 1, 1]  # two patterns drawn as categories, four rows left to index draws
+    columns = _one_hot_of_patterns(counts)
+    n = len(columns)
+    monkeypatch.setattr(resampling, "PATTERN_COST", 10)
+    chosen = resampling._categories(np.array(counts), n, columns.shape[1])
+    assert chosen.tolist() == [True, True, False, False, False, False]
+    shares = bootstrap_means(columns, 20_000, np.random.default_rng(0))
+    taken = shares * n
+    # Every resample takes exactly n rows: the ragged index draws stop where the multinomial says.
+    np.testing.assert_allclose(taken.sum(axis=1), n)
+    np.testing.assert_allclose(taken, np.round(taken), atol=1e-6)
+    p = np.array(counts) / n
+    np.testing.assert_allclose(taken.mean(axis=0), n * p, rtol=0.03, atol=0.02)
+    np.testing.assert_allclose(np.cov(taken.T), n * (np.diag(p) - np.outer(p, p)), rtol=0.06, atol=0.03)
+
+
+def test_category_choice_takes_frequent_patterns_and_leaves_unique_rows_to_index_draws():
+    assert resampling._categories(np.array([500, 400, 60, 40]), 1000, 2).all()  # 0/1 outcomes
+    assert not resampling._categories(np.ones(1000, dtype=int), 1000, 2).any()  # graded: no repeats

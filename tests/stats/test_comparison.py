@@ -90,3 +90,14 @@ def test_a_mcnemar_metric_with_graded_scores_falls_back_to_the_permutation_test(
     assert choose_test(spec, np.array([[0.5], [1.0]]), np.array([[1.0], [0.0]])) == "permutation"
     assert choose_test(spec, np.array([[0.0], [1.0]]), np.array([[1.0], [0.0]])) == "mcnemar"
     assert choose_test(MetricSpec("f1", "f1", None, "permutation"), None, None) == "randomization"
+
+
+def test_cells_on_threads_give_the_same_results_in_the_same_order(runs, monkeypatch):
+    from harness.stats import cells
+
+    settings = CompareSettings(resamples=300, seed=2)
+    monkeypatch.setattr(cells, "_usable_cores", lambda: 1)
+    one = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
+    monkeypatch.setattr(cells, "_usable_cores", lambda: 4)
+    four = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
+    assert one == four
