@@ -31,6 +31,16 @@ def _alpha(value: str) -> float:
     return alpha
 
 
+def _ci_level(value: str) -> float:
+    try:
+        level = float(value)
+    except ValueError:
+        level = -1.0
+    if not 0.0 < level < 1.0:
+        raise HarnessError(f"--ci_level {value}: expected a confidence level between 0 and 1, e.g. 0.95")
+    return level
+
+
 def _seed(value: str) -> int:
     try:
         seed = int(value)
@@ -56,7 +66,9 @@ def add_parser(sub) -> None:
     p.add_argument("--correction", choices=CORRECTIONS, default="holm",
                    help="multiple-comparison correction over the cells (default holm)")
     p.add_argument("--alpha", type=_alpha, default=0.05,
-                   help="significance level (default 0.05); intervals are at confidence 1 − α")
+                   help="significance level of the tests and the * marks (default 0.05)")
+    p.add_argument("--ci_level", "--ci-level", dest="ci_level", type=_ci_level, default=0.95,
+                   help="confidence level of the bootstrap percentile intervals (default 0.95), independent of --alpha")
     p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000,
                    help="bootstrap and randomisation resamples (default 10000)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed; the same seed gives the same output")
@@ -115,7 +127,7 @@ def run(args) -> int:
         from harness.registry.checkpoints import load_registry
 
         registry = load_registry(args.checkpoints)
-    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction)
+    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction, ci_level=args.ci_level)
     groups = list(index.groups.values())
     rq = None
     if args.text or args.multimodal:

@@ -41,6 +41,15 @@ def test_compare_two_demo_runs_writes_the_json_contract_and_markdown(demo_runs, 
     assert markdown in result.out
 
 
+def test_ci_level_flag_sets_the_interval_level_apart_from_alpha(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "200", "--alpha", "0.01",
+                     "--ci-level", "0.9", "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    settings = json.loads((tmp_path / "c.json").read_text())["settings"]
+    assert settings["ci_level"] == 0.9 and settings["alpha"] == 0.01
+    assert "90% paired bootstrap percentile intervals" in result.out
+
+
 def test_same_seed_gives_byte_identical_json(demo_runs, tmp_path):
     for name in ("a", "b"):
         assert run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "300", "--seed", "3",
@@ -89,6 +98,7 @@ def test_seed_lists_add_almost_stochastic_order(demo_runs, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["ONE"], "expected BASELINE TREATMENT"),
     (["--alpha", "2", "A", "B"], "--alpha 2"),
+    (["--ci_level", "95", "A", "B"], "--ci_level 95: expected a confidence level between 0 and 1"),
     (["--text", "a,b"], "--text and --multimodal go together"),
     (["--correction", "sidak", "A", "B"], "invalid choice"),
     (["missing-a", "missing-b"], "run 'missing-a': no results.json"),

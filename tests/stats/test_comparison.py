@@ -101,3 +101,15 @@ def test_cells_on_threads_give_the_same_results_in_the_same_order(runs, monkeypa
     monkeypatch.setattr(cells, "_usable_cores", lambda: 4)
     four = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
     assert one == four
+
+
+def test_interval_level_is_set_apart_from_alpha(runs):
+    strict = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=400, alpha=0.01)).to_dict()
+    assert strict["settings"]["ci_level"] == 0.95 and strict["settings"]["alpha"] == 0.01
+    narrow = compare([runs["base"]], [runs["treat"]], [GROUP],
+                     CompareSettings(resamples=400, alpha=0.01, ci_level=0.8)).to_dict()
+    for wide, inner in zip(strict["cells"], narrow["cells"]):
+        assert wide["ci_low"] <= inner["ci_low"] <= inner["ci_high"] <= wide["ci_high"]
+    assert any(w["ci_high"] - w["ci_low"] > i["ci_high"] - i["ci_low"] for w, i in zip(strict["cells"], narrow["cells"]))
+    # The tests' p-values do not depend on the interval level.
+    assert [c["p_value"] for c in strict["cells"]] == [c["p_value"] for c in narrow["cells"]]
