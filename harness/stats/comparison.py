@@ -2,7 +2,7 @@
 
 Δ is always treatment − baseline. The family for the multiple-comparison correction is every
 cell of this comparison (each task's main metrics × each language both runs have), fixed by the
-runs' contents before any p-value is computed.
+runs' contents before any p-value is computed; cells only one run has are listed as unpaired.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Sequence
 from harness.stats.aggregates import AggregateResult, suite_aggregates
 from harness.stats.cells import CellResult, compare_cells
 from harness.stats.multiple import adjust
-from harness.stats.pairing import RunFolder, pair_runs
+from harness.stats.pairing import RunFolder, pair_runs, unpaired_cells
 from harness.stats.seeds import seed_comparison
 from harness.taskfiles.schema import GroupConfig
 
@@ -44,6 +44,7 @@ class Comparison:
     seeds: dict
     settings: CompareSettings
     task_meta: dict = field(default_factory=dict)
+    unpaired: list[dict] = field(default_factory=list)  # {task, lang, present_in}: left out
 
     def aggregate(self, name: str) -> AggregateResult | None:
         return next((a for a in self.aggregates if a.quantity.name == name), None)
@@ -56,6 +57,7 @@ class Comparison:
             "cells": [c.to_dict(alpha) for c in self.cells],
             "aggregates": [a.to_dict(alpha) for a in self.aggregates],
             "seeds": self.seeds,
+            "unpaired": self.unpaired,
             "settings": {**asdict(self.settings), "interval": "percentile",
                          "bootstrap": "paired, stratified by task × language"},
         }
@@ -68,6 +70,7 @@ def run_label(runs: Sequence[RunFolder]) -> str:
 def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], groups: Sequence[GroupConfig],
             settings: CompareSettings) -> Comparison:
     base, treat = baseline[0], treatment[0]
+    unpaired = unpaired_cells(base, treat)
     cells = compare_cells(pair_runs(base, treat), settings.resamples, settings.seed, settings.level)
     for cell, p in zip(cells, adjust([c.p_value for c in cells], settings.correction)):
         cell.p_adjusted = float(p)
@@ -78,4 +81,5 @@ def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], group
     aggregates = suite_aggregates(cells, covering, task_meta, settings.level)
     seeds = seed_comparison(baseline, treatment, cells, aggregates, settings.alpha, settings.correction,
                             settings.seed, settings.aso_resamples)
-    return Comparison(run_label(baseline), run_label(treatment), cells, aggregates, seeds, settings, task_meta)
+    return Comparison(run_label(baseline), run_label(treatment), cells, aggregates, seeds, settings, task_meta,
+                      unpaired)

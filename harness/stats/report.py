@@ -43,6 +43,11 @@ def comparison_markdown(comparison: Comparison) -> str:
         f"bootstrap percentile intervals ({s.resamples} resamples, seed {s.seed}); p adjusted with {correction} "
         f"over the {len(comparison.cells)} cells; * marks adjusted p < {s.alpha:g}.",
     ]
+    if comparison.unpaired:
+        lines += ["", f"Not compared (and not in the correction's family): {len(comparison.unpaired)} task × language "
+                      "cells that only one run has: "
+                      + ", ".join(f"{u['task']}/{u['lang']} (only in the {u['present_in']})" for u in comparison.unpaired)
+                      + "."]
     tasks = list(dict.fromkeys(c.task for c in comparison.cells))
     for task in tasks:
         rows = [[c.lang, c.metric, c.n, _num(c.baseline), _num(c.treatment), _num(c.delta, True),

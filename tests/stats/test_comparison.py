@@ -113,3 +113,17 @@ def test_interval_level_is_set_apart_from_alpha(runs):
     assert any(w["ci_high"] - w["ci_low"] > i["ci_high"] - i["ci_low"] for w, i in zip(strict["cells"], narrow["cells"]))
     # The tests' p-values do not depend on the interval level.
     assert [c["p_value"] for c in strict["cells"]] == [c["p_value"] for c in narrow["cells"]]
+
+
+def test_unpaired_cells_are_listed_in_the_json_and_the_report_and_left_out_of_the_family(tmp_path):
+    from harness.stats.report import comparison_markdown
+
+    units = _units(0, 0.0)
+    base = RunFolder.load(write_run(tmp_path / "a", units, METRICS, MAIN))
+    del units["xnli"]["sw"]
+    treat = RunFolder.load(write_run(tmp_path / "b", units, METRICS, MAIN))
+    result = compare([base], [treat], [GROUP], CompareSettings(resamples=100))
+    assert result.to_dict()["unpaired"] == [{"task": "xnli", "lang": "sw", "present_in": "baseline"}]
+    assert len(result.cells) == 3 * 4 - 1
+    np.testing.assert_allclose([c.p_adjusted for c in result.cells], holm([c.p_value for c in result.cells]))
+    assert "xnli/sw (only in the baseline)" in comparison_markdown(result)
