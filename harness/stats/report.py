@@ -61,7 +61,8 @@ def comparison_markdown(comparison: Comparison) -> str:
         lines += ["", "## Averages", "",
                   "As results.json averages them; intervals and p from the stratified paired bootstrap "
                   "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
-                  "units (per-language Δ of the headline, averaged over the tasks that have the language).", ""]
+                  "units (per-language Δ of the headline, averaged over the tasks that have the language) and use "
+                  "the target languages only: English, the source language, is left out on both benchmarks.", ""]
         rows = []
         for a in comparison.aggregates:
             d = a.to_dict(s.alpha)

@@ -22,12 +22,10 @@ from dataclasses import replace
 import numpy as np
 
 from harness.errors import HarnessError
-from harness.stats.aggregates import AggregateResult
+from harness.stats.aggregates import SOURCE_LANGUAGE, AggregateResult
 from harness.stats.bootstrap import bootstrap_p_value, percentile_interval
 from harness.stats.comparison import Comparison
 from harness.taskfiles.schema import GroupConfig
-
-SOURCE_LANGUAGE = "en"
 
 
 def gap_group(group: GroupConfig) -> GroupConfig:

@@ -94,9 +94,22 @@ def test_per_language_deltas_average_over_the_tasks_having_the_language():
     deltas = per_language_deltas(q, cells, {t: m["main_metric"] for t, m in META.items()})
     d = {key: treat[key] - base[key] for key in CELLS}
     assert deltas["fr"] == pytest.approx(fmean([d[("xnli", "fr", "accuracy")], d[("tatoeba", "fr", "accuracy")]]))
-    assert deltas["en"] == pytest.approx(fmean([d[("xnli", "en", "accuracy")],
-                                                (d[("xquad", "en", "exact_match")] + d[("xquad", "en", "f1")]) / 2]))
-    assert set(deltas) == {"en", "de", "fr"}
+    assert deltas["de"] == pytest.approx(fmean([d[("xnli", "de", "accuracy")],
+                                                (d[("xquad", "de", "exact_match")] + d[("xquad", "de", "f1")]) / 2,
+                                                d[("tatoeba", "de", "accuracy")]]))
+    # English is in XTREME's average but is the source language: the tests over languages leave it out.
+    assert set(deltas) == {"de", "fr"}
+
+
+def test_language_tests_leave_out_english_on_both_benchmarks():
+    base, treat = _values(5), _values(6)
+    results = {a.quantity.name: a for a in suite_aggregates(_cells(base, treat), [XTREME_LIKE, IGLUE_LIKE], META, 0.95)}
+    d = {key: treat[key] - base[key] for key in CELLS}
+    xnli = results["xt/xnli"]
+    assert xnli.language_deltas == pytest.approx({lang: d[("xnli", lang, "accuracy")] for lang in ("de", "fr")})
+    assert xnli.sign_test_p == pytest.approx(sign_test([d[("xnli", lang, "accuracy")] for lang in ("de", "fr")]))
+    assert set(results["ig"].language_deltas) == {"ar", "es", "id", "sw"}
+    assert results["xt/xnli"].to_dict(0.05)["languages"] == 2
 
 
 def test_sign_and_wilcoxon_tests_match_scipy_and_ignore_zero_deltas():
@@ -105,3 +118,9 @@ def test_sign_and_wilcoxon_tests_match_scipy_and_ignore_zero_deltas():
     assert sign_test(deltas) == pytest.approx(binomtest(5, 7, 0.5).pvalue)
     assert wilcoxon_test(deltas) == pytest.approx(wilcoxon(nonzero).pvalue)
     assert sign_test([0.0, 0.0]) == 1.0 and wilcoxon_test([0.0]) == 1.0
+
+
+def test_an_average_over_english_alone_has_no_test_over_languages():
+    cells = [c for c in _cells(_values(7), _values(8)) if c.task == "xnli" and c.lang == "en"]
+    (xnli,) = [a for a in suite_aggregates(cells, [XTREME_LIKE], META, 0.95) if a.quantity.name == "xt/xnli"]
+    assert xnli.language_deltas == {} and xnli.sign_test_p is None and xnli.wilcoxon_p is None
