@@ -140,6 +140,7 @@ class AggregateResult:
     sign_test_p: float | None
     wilcoxon_p: float | None
     replicates: tuple[np.ndarray, np.ndarray] = field(repr=False)
+    p_adjusted: float | None = None  # over the comparison's averages, their own family
 
     @property
     def delta(self) -> float:
@@ -150,8 +151,8 @@ class AggregateResult:
         return {
             "name": self.quantity.name, "group": self.quantity.group, "level": self.quantity.level,
             "baseline": self.baseline, "treatment": self.treatment, "delta": self.delta,
-            "ci_low": self.ci_low, "ci_high": self.ci_high, "p_value": self.p_value,
-            "significant": self.p_value < alpha,
+            "ci_low": self.ci_low, "ci_high": self.ci_high, "p_value": self.p_value, "p_adjusted": self.p_adjusted,
+            "significant": self.p_adjusted is not None and self.p_adjusted < alpha,
             "sign_test_p": self.sign_test_p, "wilcoxon_p": self.wilcoxon_p,
             "languages": len(deltas), "languages_better": sum(d > 0 for d in deltas),
             "languages_worse": sum(d < 0 for d in deltas), "complete": self.quantity.complete,

@@ -3,6 +3,7 @@
 Δ is always treatment − baseline. The family for the multiple-comparison correction is every
 cell of this comparison (each task's main metrics × each language both runs have), fixed by the
 runs' contents before any p-value is computed; cells only one run has are listed as unpaired.
+The suite averages are a second family, every average the comparison reports, corrected alike.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], group
                         "languages": list(base.task_meta(task).get("official_languages", []))} for task in tasks}
     covering = [g for g in groups if set(g.tasks) & set(tasks)]
     aggregates = suite_aggregates(cells, covering, task_meta, settings.level)
+    # The averages re-use the cells' examples, so they are not more evidence in the cells' family;
+    # they form their own (as the leaderboard and the CI gate treat them), corrected the same way.
+    for agg, p in zip(aggregates, adjust([a.p_value for a in aggregates], settings.correction)):
+        agg.p_adjusted = float(p)
     seeds = seed_comparison(baseline, treatment, cells, aggregates, settings.alpha, settings.correction,
                             settings.seed, settings.aso_resamples)
     return Comparison(run_label(baseline), run_label(treatment), cells, aggregates, seeds, settings, task_meta,

@@ -62,16 +62,20 @@ def comparison_markdown(comparison: Comparison) -> str:
                   "As results.json averages them; intervals and p from the stratified paired bootstrap "
                   "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
                   "units (per-language Δ of the headline, averaged over the tasks that have the language) and use "
-                  "the target languages only: English, the source language, is left out on both benchmarks.", ""]
+                  "the target languages only: English, the source language, is left out on both benchmarks. "
+                  f"The {len(comparison.aggregates)} averages are their own family for the correction ({correction}; "
+                  f"they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. The sign and Wilcoxon p are "
+                  "uncorrected.", ""]
         rows = []
         for a in comparison.aggregates:
             d = a.to_dict(s.alpha)
             name = a.quantity.name + ("" if a.quantity.complete else " (subset)")
             rows.append([name, _num(a.baseline), _num(a.treatment), _num(a.delta, True), _ci(a.ci_low, a.ci_high),
-                         _p(a.p_value), f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
-                         _p(a.sign_test_p), _p(a.wilcoxon_p), "*" if a.p_value < s.alpha else ""])
-        lines.append(_table(rows, ["average", "baseline", "treatment", "Δ", f"{level} CI", "p", "languages +/−",
-                                   "sign p", "Wilcoxon p", ""]))
+                         _p(a.p_value), _p(a.p_adjusted),
+                         f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
+                         _p(a.sign_test_p), _p(a.wilcoxon_p), "*" if d["significant"] else ""])
+        lines.append(_table(rows, ["average", "baseline", "treatment", "Δ", f"{level} CI", "p", f"p ({s.correction})",
+                                   "languages +/−", "sign p", "Wilcoxon p", ""]))
         if any(not a.quantity.complete for a in comparison.aggregates):
             lines += ["", "(subset): the runs cover only part of the official languages or tasks, so this is not "
                           "the benchmark's published average."]

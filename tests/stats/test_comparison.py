@@ -127,3 +127,18 @@ def test_unpaired_cells_are_listed_in_the_json_and_the_report_and_left_out_of_th
     assert len(result.cells) == 3 * 4 - 1
     np.testing.assert_allclose([c.p_adjusted for c in result.cells], holm([c.p_value for c in result.cells]))
     assert "xnli/sw (only in the baseline)" in comparison_markdown(result)
+
+
+def test_averages_are_their_own_family_and_their_mark_follows_the_adjusted_p(runs):
+    from harness.stats.report import comparison_markdown
+
+    result = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=300))
+    raw = [a.p_value for a in result.aggregates]
+    np.testing.assert_allclose([a.p_adjusted for a in result.aggregates], holm(raw))
+    first = result.aggregates[0]
+    first.p_value, first.p_adjusted = 0.03, 0.09  # significant before the correction, not after
+    entry = first.to_dict(0.05)
+    assert entry["p_adjusted"] == 0.09 and not entry["significant"]
+    (row,) = [line for line in comparison_markdown(result).splitlines() if line.startswith(f"| {first.quantity.name} ")]
+    fields = [f.strip() for f in row.strip("|").split("|")]
+    assert fields[5:7] == ["0.0300", "0.0900"] and fields[-1] == ""
