@@ -98,19 +98,27 @@ def _seeds_markdown(seeds: Mapping) -> list[str]:
     return lines
 
 
+def _side_line(label: str, side: Mapping) -> str:
+    subset = "" if side["complete"] else ", language/task subset"
+    return (f"{label}: {side['treatment']} vs {side['baseline']}; target languages ({side['targets']}) "
+            f"{_num(side['baseline_score'])} → {_num(side['treatment_score'])}{subset}; official {side['group']} "
+            f"average {_num(side['official_baseline_score'])} → {_num(side['official_treatment_score'])}.")
+
+
+def _value_ci(value: float | None, ci: Sequence[float] | None) -> str:
+    return "–" if value is None else f"{_num(value, True)} {_ci(*ci)}"
+
+
 def research_markdown(rq: Mapping) -> str:
-    text, mm = rq["text"], rq["multimodal"]
     level = f"{100 * rq['confidence_level']:g}%"
     lines = ["# Research question: does the intermediate-training gain shrink from text to multimodal?", "",
-             f"Text: {text['treatment']} vs {text['baseline']} on {text['group']} "
-             f"({_num(text['baseline_score'])} → {_num(text['treatment_score'])}"
-             f"{'' if text['complete'] else ', language/task subset'}). "
-             f"Multimodal: {mm['treatment']} vs {mm['baseline']} on {mm['group']} "
-             f"({_num(mm['baseline_score'])} → {_num(mm['treatment_score'])}"
-             f"{'' if mm['complete'] else ', language/task subset'}).", ""]
-    rows = [[r["quantity"], f"{_num(r['text'], True)} {_ci(*r['text_ci'])}",
-             f"{_num(r['multimodal'], True)} {_ci(*r['multimodal_ci'])}", _num(r["difference"], True),
-             _ci(r["ci_low"], r["ci_high"]), _p(r["p_value"]), r["better"], r["verdict"]] for r in rq["rows"]]
+             _side_line("Text", rq["text"]), _side_line("Multimodal", rq["multimodal"]), "",
+             "Both sides are compared on the mean over target languages: English is the language of the "
+             "intermediate task and of fine-tuning, so it is left out of both (IGLUE's official average already "
+             "leaves it out; XTREME's includes it). The official averages are shown for reference only.", ""]
+    rows = [[r["quantity"], _value_ci(r["text"], r["text_ci"]), _value_ci(r["multimodal"], r["multimodal_ci"]),
+             _num(r["difference"], True), "–" if r["ci_low"] is None else _ci(r["ci_low"], r["ci_high"]),
+             _p(r["p_value"]), r["better"], r["verdict"]] for r in rq["rows"]]
     lines.append(_table(rows, [
         "quantity", f"text Δ {level} CI", f"multimodal Δ {level} CI", "text − multimodal", f"{level} CI", "p",
         "better", "verdict"]))
@@ -125,6 +133,13 @@ def _explanation(rq: Mapping) -> list[str]:
            f"interval entirely above 0, and, for the transfer gap (English minus the target-language mean, where a "
            f"negative change is the benefit), when the difference is below 0 with its interval entirely below 0."]
     for r in rq["rows"]:
+        if r["verdict"] == "unavailable":
+            out.append(f"- {r['quantity']}: unavailable: {r['reason']}.")
+            continue
+        if r["difference"] is None:
+            out.append(f"- {r['quantity']}: text {_num(r['text'], True)}, multimodal {_num(r['multimodal'], True)}; "
+                       "not compared, since one average includes English and the other does not.")
+            continue
         low, high = r["ci_low"], r["ci_high"]
         if r["verdict"] == "degrades":
             reading = "so the benefit degrades"

@@ -143,6 +143,8 @@ def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_p
                      "--json", tmp_path / "rq.json")
     assert result.code == 0, result.err
     rq = json.loads((tmp_path / "rq.json").read_text())["research_question"]
-    assert [r["quantity"] for r in rq["rows"]] == ["gain", "gain / headroom (%)", "transfer gap change"]
+    assert [r["quantity"] for r in rq["rows"]] == ["gain", "gain / headroom (%)", "transfer gap change",
+                                                   "gain, official averages (xtreme with English)"]
+    assert rq["text"]["targets"] == "xtreme-targets" and rq["multimodal"]["targets"] == "mm_suite"
     assert rq["multimodal"]["group"] == "mm_suite" and rq["text"]["group"] == "xtreme"
     assert 'What "degrades" means' in result.out
