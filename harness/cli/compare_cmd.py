@@ -3,7 +3,8 @@
 Δ = treatment − baseline; with more runs, each is compared with the first. A run argument is a
 run folder (or a comma list of folders: several fine-tuning seeds of one checkpoint).
 ``--text BASE,TREAT --multimodal BASE,TREAT`` compares the two pairs and answers the research
-question (does the intermediate-training gain shrink from XTREME to IGLUE?).
+question (does the intermediate-training gain shrink from XTREME to IGLUE?); there the comma
+splits the pair, so several seeds of one side are joined by ``+`` (``B1+B2,T1+T2``).
 
 JSON (``--json``): the first comparison's ``baseline``, ``treatment``, ``cells``, ``aggregates``,
 ``seeds`` and ``settings`` at the top level; ``comparisons`` (every comparison, same shape) when
@@ -57,8 +58,10 @@ def add_parser(sub) -> None:
                    help="BASELINE TREATMENT [MORE...]: run folders (--output_path of harness eval); "
                         "A1,A2,A3 lists several seeds of one checkpoint")
     p.add_argument("--text", metavar="BASE,TREAT",
-                   help="text model pair (one run folder each) for the research question")
-    p.add_argument("--multimodal", metavar="BASE,TREAT", help="vision-language model pair for the research question")
+                   help="text model pair for the research question: a run folder (or checkpoints.yaml name) each; "
+                        "several seeds of one side joined by +, e.g. B1+B2,T1+T2")
+    p.add_argument("--multimodal", metavar="BASE,TREAT",
+                   help="vision-language model pair for the research question (same form as --text)")
     p.add_argument("--text_group", default="xtreme", help="the text benchmark's group (default xtreme)")
     p.add_argument("--multimodal_group", default="iglue", help="the multimodal benchmark's group (default iglue)")
     p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
@@ -87,10 +90,12 @@ def _load(argument: str, root: Path | None, registry=None):
 
 
 def _pair(value: str, flag: str, root: Path | None, registry=None):
+    """BASE,TREAT, each side one run or several seeds joined by + (the comma already splits the pair)."""
     parts = [part.strip() for part in value.split(",")]
-    if len(parts) != 2 or not all(parts):
-        raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs)")
-    return _load(parts[0], root, registry), _load(parts[1], root, registry)
+    if len(parts) != 2 or not all(parts) or not all(all(seed.strip() for seed in part.split("+")) for part in parts):
+        raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs; several seeds of one side joined by +, "
+                           "e.g. B1+B2,T1+T2)")
+    return tuple(_load(",".join(seed.strip() for seed in part.split("+")), root, registry) for part in parts)
 
 
 def _group(index, name: str, flag: str):

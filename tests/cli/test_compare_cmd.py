@@ -123,8 +123,11 @@ gap_language: en
 """
 
 
-def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_path):
-    tasks = tmp_path / "tasks"
+@pytest.fixture(scope="module")
+def mm_runs(tmp_path_factory):
+    """A small multimodal suite (its task and group files) and a pair of runs on it."""
+    root = tmp_path_factory.mktemp("mm")
+    tasks = root / "tasks"
     tasks.mkdir()
     for name in ("mm_nli", "mm_vqa"):
         (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
@@ -135,11 +138,15 @@ def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_p
              for t, per in base.items()}
     metrics = {"mm_nli": ACCURACY, "mm_vqa": ACCURACY}
     for name, outcomes in (("mm_base", base), ("mm_treat", treat)):
-        write_run(tmp_path / name, {t: {lang: binary_stats(v) for lang, v in per.items()} for t, per in outcomes.items()},
+        write_run(root / name, {t: {lang: binary_stats(v) for lang, v in per.items()} for t, per in outcomes.items()},
                   metrics)
+    return {"tasks": tasks, "pair": f"{root / 'mm_base'},{root / 'mm_treat'}"}
+
+
+def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, mm_runs, tmp_path):
     result = run_cli("compare", "--text", f"{demo_runs['base']},{demo_runs['treat']}",
-                     "--multimodal", f"{tmp_path / 'mm_base'},{tmp_path / 'mm_treat'}",
-                     "--multimodal_group", "mm_suite", "--include_path", tasks, "--resamples", "500",
+                     "--multimodal", mm_runs["pair"], "--multimodal_group", "mm_suite",
+                     "--include_path", mm_runs["tasks"], "--resamples", "500",
                      "--json", tmp_path / "rq.json")
     assert result.code == 0, result.err
     rq = json.loads((tmp_path / "rq.json").read_text())["research_question"]
@@ -148,3 +155,18 @@ def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_p
     assert rq["text"]["targets"] == "xtreme-targets" and rq["multimodal"]["targets"] == "mm_suite"
     assert rq["multimodal"]["group"] == "mm_suite" and rq["text"]["group"] == "xtreme"
     assert 'What "degrades" means' in result.out
+
+
+def test_research_question_sides_take_seed_lists_joined_by_plus(demo_runs, mm_runs, tmp_path):
+    text = f"{demo_runs['base']}+{demo_runs['base2']},{demo_runs['treat']}+{demo_runs['treat2']}"
+    result = run_cli("compare", "--text", text, "--multimodal", mm_runs["pair"], "--multimodal_group", "mm_suite",
+                     "--include_path", mm_runs["tasks"], "--resamples", "100", "--json", tmp_path / "rq.json")
+    assert result.code == 0, result.err
+    text_seeds = json.loads((tmp_path / "rq.json").read_text())["comparisons"][0]["seeds"]
+    assert text_seeds["baseline"] == [str(demo_runs["base"]), str(demo_runs["base2"])]
+    assert text_seeds["treatment"] == [str(demo_runs["treat"]), str(demo_runs["treat2"])] and text_seeds["cells"]
+
+
+def test_research_question_pair_with_an_empty_seed_exits_2():
+    result = run_cli("compare", "--text", "a+,b", "--multimodal", "c,d")
+    assert result.code == 2 and "expected BASE,TREAT" in result.err and "B1+B2,T1+T2" in result.err
