@@ -74,6 +74,9 @@ def add_parser(sub) -> None:
                    help="confidence level of the bootstrap percentile intervals (default 0.95), independent of --alpha")
     p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000,
                    help="bootstrap and randomisation resamples (default 10000)")
+    p.add_argument("--aso_resamples", "--aso-resamples", dest="aso_resamples", type=positive_int("--aso_resamples"),
+                   default=1000, help="bootstrap resamples of Almost Stochastic Order over seeds (default 1000, "
+                                      "deep-significance's)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed; the same seed gives the same output")
     p.add_argument("--results", type=Path, metavar="ROOT", help="folder in which run names are looked up")
     p.add_argument("--checkpoints", type=Path, metavar="FILE", default=None,
@@ -132,7 +135,8 @@ def run(args) -> int:
         from harness.registry.checkpoints import load_registry
 
         registry = load_registry(args.checkpoints)
-    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction, ci_level=args.ci_level)
+    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction, ci_level=args.ci_level,
+                               aso_resamples=args.aso_resamples)
     groups = list(index.groups.values())
     rq = None
     if args.text or args.multimodal:

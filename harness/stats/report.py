@@ -88,8 +88,9 @@ def _seeds_markdown(seeds: Mapping) -> list[str]:
         return []
     lines = ["", "## Seeds: almost stochastic order", "",
              f"{len(seeds['baseline'])} baseline and {len(seeds['treatment'])} treatment runs; ε_min at confidence "
-             f"{seeds['confidence_level']:.4g}; ε_min < τ = {seeds['tau']:g} means almost stochastically better "
-             "(ε_min is for the treatment over the baseline, ε_min reverse the other way).", ""]
+             f"{seeds['confidence_level']:.4g} ({seeds['resamples']} bootstrap resamples); ε_min < τ = {seeds['tau']:g} "
+             "means almost stochastically better (ε_min is for the treatment over the baseline, ε_min reverse the "
+             f"other way). {_aso_family(seeds)}", ""]
     rows = [[f"{e['task']}/{e['lang']}", e["metric"], f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}",
              e["verdict"]] for e in seeds["cells"]]
     rows += [[e["name"], "average", f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}", e["verdict"]]
@@ -107,6 +108,13 @@ def _side_line(label: str, side: Mapping) -> str:
 
 def _value_ci(value: float | None, ci: Sequence[float] | None) -> str:
     return "–" if value is None else f"{_num(value, True)} {_ci(*ci)}"
+
+
+def _aso_family(seeds: Mapping) -> str:
+    if not seeds.get("bonferroni"):
+        return "No correction for multiple comparisons."
+    return (f"The confidence is Bonferroni-adjusted over {seeds['family']} statements: {len(seeds['cells'])} cells and "
+            f"{len(seeds['aggregates'])} averages, each in both directions.")
 
 
 def research_markdown(rq: Mapping) -> str:

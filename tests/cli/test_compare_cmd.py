@@ -88,9 +88,13 @@ def test_bh_correction_reports_raw_and_adjusted_p(demo_runs, tmp_path):
 def test_seed_lists_add_almost_stochastic_order(demo_runs, tmp_path):
     base = f"{demo_runs['base']},{demo_runs['base2']}"
     treat = f"{demo_runs['treat']},{demo_runs['treat2']}"
-    result = run_cli("compare", base, treat, "--resamples", "200", "--json", tmp_path / "c.json")
+    result = run_cli("compare", base, treat, "--resamples", "200", "--aso_resamples", "300", "--json",
+                     tmp_path / "c.json")
     assert result.code == 0, result.err
-    seeds = json.loads((tmp_path / "c.json").read_text())["seeds"]
+    data = json.loads((tmp_path / "c.json").read_text())
+    seeds = data["seeds"]
+    assert data["settings"]["aso_resamples"] == 300 and seeds["resamples"] == 300
+    assert "(300 bootstrap resamples)" in result.out and "each in both directions" in result.out
     assert len(seeds["baseline"]) == 2 and seeds["cells"] and seeds["aggregates"]
     assert "almost stochastic order" in result.out
 

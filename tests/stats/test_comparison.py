@@ -75,7 +75,9 @@ def test_several_seeds_per_checkpoint_add_almost_stochastic_order(runs):
     seeds = result.to_dict()["seeds"]
     assert len(seeds["cells"]) == len(result.cells)
     assert {e["name"] for e in seeds["aggregates"]} >= {"suite", "suite/qa"}
-    assert seeds["confidence_level"] == pytest.approx(1 - 0.05 / (len(result.cells) + 7))
+    # Bonferroni over every cell and average, each in both directions.
+    assert seeds["family"] == 2 * (len(result.cells) + 7) and seeds["bonferroni"]
+    assert seeds["confidence_level"] == pytest.approx(1 - 0.05 / (2 * (len(result.cells) + 7)))
     entry = seeds["cells"][0]
     assert 0.0 <= entry["eps_min"] <= 1.0 and len(entry["baseline_scores"]) == 2
 
@@ -142,3 +144,15 @@ def test_averages_are_their_own_family_and_their_mark_follows_the_adjusted_p(run
     (row,) = [line for line in comparison_markdown(result).splitlines() if line.startswith(f"| {first.quantity.name} ")]
     fields = [f.strip() for f in row.strip("|").split("|")]
     assert fields[5:7] == ["0.0300", "0.0900"] and fields[-1] == ""
+
+
+def test_aso_uses_the_resamples_it_is_given(runs, monkeypatch):
+    from harness.stats import seeds
+
+    used = []
+    real = seeds.almost_stochastic_order
+    monkeypatch.setattr(seeds, "almost_stochastic_order",
+                        lambda a, b, confidence, resamples, rng: used.append(resamples) or real(a, b, confidence, 5, rng))
+    result = compare([runs["base"], runs["base2"]], [runs["treat"], runs["treat2"]], [GROUP],
+                     CompareSettings(resamples=100, aso_resamples=123))
+    assert set(used) == {123} and result.seeds["resamples"] == 123
