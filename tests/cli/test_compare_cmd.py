@@ -9,6 +9,14 @@ from tests.stats.run_folders import ACCURACY, binary_stats, perturb_run, write_r
 
 CONTRACT_CELL = {"task", "lang", "metric", "baseline", "treatment", "delta", "test", "p_value", "p_adjusted",
                  "ci_low", "ci_high"}
+CONTRACT_TOP = {"baseline", "treatment", "cells", "aggregates", "seeds"}
+# Keys beyond the contract, each documented in README's compare section.
+EXTRA_TOP = {"settings", "unpaired"}
+EXTRA_CELL = {"n", "significant", "detail"}
+AGGREGATE = {"name", "group", "level", "baseline", "treatment", "delta", "ci_low", "ci_high", "p_value", "p_adjusted",
+             "significant", "sign_test_p", "wilcoxon_p", "languages", "languages_better", "languages_worse",
+             "complete"}
+SETTINGS = {"resamples", "seed", "alpha", "correction", "aso_resamples", "ci_level", "interval", "bootstrap"}
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +56,21 @@ def test_ci_level_flag_sets_the_interval_level_apart_from_alpha(demo_runs, tmp_p
     settings = json.loads((tmp_path / "c.json").read_text())["settings"]
     assert settings["ci_level"] == 0.9 and settings["alpha"] == 0.01
     assert "90% paired bootstrap percentile intervals" in result.out
+
+
+def test_json_has_the_contract_keys_and_only_the_documented_extras(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "100",
+                     "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert set(data) == CONTRACT_TOP | EXTRA_TOP
+    assert data["cells"] and all(set(cell) == CONTRACT_CELL | EXTRA_CELL for cell in data["cells"])
+    for cell in data["cells"]:
+        assert isinstance(cell["task"], str) and isinstance(cell["lang"], str) and isinstance(cell["test"], str)
+        assert all(isinstance(cell[k], (int, float)) for k in ("baseline", "treatment", "delta", "p_value",
+                                                                "p_adjusted", "ci_low", "ci_high"))
+    assert data["aggregates"] and all(set(a) == AGGREGATE for a in data["aggregates"])
+    assert set(data["settings"]) == SETTINGS
 
 
 def test_same_seed_gives_byte_identical_json(demo_runs, tmp_path):
