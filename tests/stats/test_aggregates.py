@@ -124,3 +124,33 @@ def test_an_average_over_english_alone_has_no_test_over_languages():
     cells = [c for c in _cells(_values(7), _values(8)) if c.task == "xnli" and c.lang == "en"]
     (xnli,) = [a for a in suite_aggregates(cells, [XTREME_LIKE], META, 0.95) if a.quantity.name == "xt/xnli"]
     assert xnli.language_deltas == {} and xnli.sign_test_p is None and xnli.wilcoxon_p is None
+
+
+def test_stratified_suite_interval_covers_the_true_average_delta_near_nominal_rate():
+    from harness.stats.cells import compare_cell
+    from harness.stats.pairing import PairedCell
+    from tests.stats.run_folders import ACCURACY
+
+    group = GroupConfig("suite", ("nli", "para"), Path("suite.yaml"))
+    langs = ("de", "sw", "ja")
+    meta = {task: {"main_metric": ["accuracy"], "languages": list(langs)} for task in group.tasks}
+    # Per task × language: P(baseline right), P(treatment right) with correlated outcomes. Unequal
+    # gains and rates, so the average's variance mixes strata of different spread.
+    truth = {("nli", "de"): (0.70, 0.75), ("nli", "sw"): (0.50, 0.52), ("nli", "ja"): (0.60, 0.66),
+             ("para", "de"): (0.80, 0.81), ("para", "sw"): (0.55, 0.62), ("para", "ja"): (0.65, 0.65)}
+    true_delta = 100 * np.mean([np.mean([truth[(t, lang)][1] - truth[(t, lang)][0] for lang in langs])
+                                for t in group.tasks])
+    rng = np.random.default_rng(77)
+    simulations, covered = 150, 0
+    for sim in range(simulations):
+        cells = []
+        for (task, lang), (p_base, p_treat) in truth.items():
+            n = 150 if lang == "sw" else 250
+            shared = rng.random(n)  # one latent difficulty per example: the two runs' outcomes correlate
+            base = (shared < p_base).astype(float)[:, None]
+            treat = np.where(rng.random(n) < 0.7, shared < p_treat, rng.random(n) < p_treat).astype(float)[:, None]
+            paired = PairedCell(task, lang, tuple(map(str, range(n))), ACCURACY, ("correct",), base, treat)
+            cells += compare_cell(paired, 500, seed=sim)
+        (suite,) = [a for a in suite_aggregates(cells, [group], meta, 0.95) if a.quantity.name == "suite"]
+        covered += suite.ci_low <= true_delta <= suite.ci_high
+    assert 0.89 <= covered / simulations <= 0.99

@@ -113,3 +113,39 @@ def test_verdict_reads_each_quantity_in_its_own_direction():
     assert _verdict(-0.5, 2.0, +1) == "no significant difference"
     assert _verdict(-2.0, -0.5, -1) == "degrades"
     assert _verdict(0.5, 2.0, -1) == "improves"
+
+
+def test_difference_of_gains_rejects_at_about_alpha_when_the_gains_are_equal():
+    from harness.stats.aggregates import suite_aggregates
+    from harness.stats.cells import compare_cell
+    from harness.stats.comparison import Comparison
+    from harness.stats.pairing import PairedCell
+
+    text_group = GroupConfig("xt", ("nli",), Path("xt.yaml"))
+    mm_group = GroupConfig("ig", ("vnli",), Path("ig.yaml"), exclude_languages=("en",), gap_language="en")
+    # Different baselines, the same gains: +4 points on every target language, +6 on English.
+    text_truth = {"en": (0.80, 0.86), "de": (0.70, 0.74), "sw": (0.55, 0.59)}
+    mm_truth = {"en": (0.60, 0.66), "ar": (0.35, 0.39), "id": (0.40, 0.44)}
+    settings = CompareSettings(resamples=400)
+    rng = np.random.default_rng(11)
+
+    def side(task, truth, groups, sim):
+        cells = []
+        for lang, (p_base, p_treat) in truth.items():
+            shared = rng.random(400)
+            base = (shared < p_base).astype(float)[:, None]
+            treat = np.where(rng.random(400) < 0.8, shared < p_treat, rng.random(400) < p_treat).astype(float)[:, None]
+            cell = PairedCell(task, lang, tuple(map(str, range(400))), ACCURACY, ("correct",), base, treat)
+            cells += compare_cell(cell, settings.resamples, seed=sim)
+        meta = {task: {"main_metric": ["accuracy"], "languages": list(truth)}}
+        return Comparison("b", "t", cells, suite_aggregates(cells, groups, meta, settings.level), {}, settings)
+
+    simulations, rejected = 150, {"gain": 0, "transfer gap change": 0}
+    for sim in range(simulations):
+        text = side("nli", text_truth, [text_group, gap_group(text_group)], sim)
+        mm = side("vnli", mm_truth, [mm_group], sim)
+        for row in research_question(text, mm, text_group, mm_group)["rows"]:
+            if row["quantity"] in rejected:
+                rejected[row["quantity"]] += row["p_value"] < 0.05
+    for quantity, count in rejected.items():
+        assert 0.01 <= count / simulations <= 0.11, (quantity, count)
