@@ -148,7 +148,8 @@ def run(args) -> int:
         mm_group = _group(index, args.multimodal_group, "--multimodal_group")
         extra = [g for g in (gap_group(text_group), gap_group(mm_group)) if g.group not in index.groups]
         text = compare(*_pair(args.text, "--text", args.results, registry), [*groups, *extra], settings)
-        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry), [*groups, *extra], settings)
+        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry), [*groups, *extra],
+                             settings)
         comparisons = [text, multimodal]
         rq = research_question(text, multimodal, text_group, mm_group)
     else:

@@ -159,8 +159,10 @@ def common_cells(baseline: RunFolder, treatment: RunFolder) -> list[tuple[str, s
 def unpaired_cells(baseline: RunFolder, treatment: RunFolder) -> list[dict]:
     """The task × language cells only one of the two runs has: ``{task, lang, present_in}``."""
     mine, theirs = set(baseline.cells()), set(treatment.cells())
-    out = [{"task": t, "lang": lang, "present_in": "baseline"} for t, lang in baseline.cells() if (t, lang) not in theirs]
-    out += [{"task": t, "lang": lang, "present_in": "treatment"} for t, lang in treatment.cells() if (t, lang) not in mine]
+    out = [{"task": t, "lang": lang, "present_in": "baseline"}
+           for t, lang in baseline.cells() if (t, lang) not in theirs]
+    out += [{"task": t, "lang": lang, "present_in": "treatment"}
+            for t, lang in treatment.cells() if (t, lang) not in mine]
     for cell in out:
         run = baseline if cell["present_in"] == "baseline" else treatment
         log.warning("%s/%s: only in %s; not compared", cell["task"], cell["lang"], run.name)

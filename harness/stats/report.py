@@ -46,7 +46,8 @@ def comparison_markdown(comparison: Comparison) -> str:
     if comparison.unpaired:
         lines += ["", f"Not compared (and not in the correction's family): {len(comparison.unpaired)} task × language "
                       "cells that only one run has: "
-                      + ", ".join(f"{u['task']}/{u['lang']} (only in the {u['present_in']})" for u in comparison.unpaired)
+                      + ", ".join(f"{u['task']}/{u['lang']} (only in the {u['present_in']})"
+                                  for u in comparison.unpaired)
                       + "."]
     tasks = list(dict.fromkeys(c.task for c in comparison.cells))
     for task in tasks:
@@ -88,9 +89,9 @@ def _seeds_markdown(seeds: Mapping) -> list[str]:
         return []
     lines = ["", "## Seeds: almost stochastic order", "",
              f"{len(seeds['baseline'])} baseline and {len(seeds['treatment'])} treatment runs; ε_min at confidence "
-             f"{seeds['confidence_level']:.4g} ({seeds['resamples']} bootstrap resamples); ε_min < τ = {seeds['tau']:g} "
-             "means almost stochastically better (ε_min is for the treatment over the baseline, ε_min reverse the "
-             f"other way). {_aso_family(seeds)}", ""]
+             f"{seeds['confidence_level']:.4g} ({seeds['resamples']} bootstrap resamples); "
+             f"ε_min < τ = {seeds['tau']:g} means almost stochastically better (ε_min is for the treatment over "
+             f"the baseline, ε_min reverse the other way). {_aso_family(seeds)}", ""]
     rows = [[f"{e['task']}/{e['lang']}", e["metric"], f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}",
              e["verdict"]] for e in seeds["cells"]]
     rows += [[e["name"], "average", f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}", e["verdict"]]

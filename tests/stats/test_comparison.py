@@ -112,7 +112,8 @@ def test_interval_level_is_set_apart_from_alpha(runs):
                      CompareSettings(resamples=400, alpha=0.01, ci_level=0.8)).to_dict()
     for wide, inner in zip(strict["cells"], narrow["cells"]):
         assert wide["ci_low"] <= inner["ci_low"] <= inner["ci_high"] <= wide["ci_high"]
-    assert any(w["ci_high"] - w["ci_low"] > i["ci_high"] - i["ci_low"] for w, i in zip(strict["cells"], narrow["cells"]))
+    assert any(w["ci_high"] - w["ci_low"] > i["ci_high"] - i["ci_low"]
+               for w, i in zip(strict["cells"], narrow["cells"]))
     # The tests' p-values do not depend on the interval level.
     assert [c["p_value"] for c in strict["cells"]] == [c["p_value"] for c in narrow["cells"]]
 
@@ -151,8 +152,8 @@ def test_aso_uses_the_resamples_it_is_given(runs, monkeypatch):
 
     used = []
     real = seeds.almost_stochastic_order
-    monkeypatch.setattr(seeds, "almost_stochastic_order",
-                        lambda a, b, confidence, resamples, rng: used.append(resamples) or real(a, b, confidence, 5, rng))
+    monkeypatch.setattr(seeds, "almost_stochastic_order", lambda a, b, confidence, resamples, rng:
+                        used.append(resamples) or real(a, b, confidence, 5, rng))
     result = compare([runs["base"], runs["base2"]], [runs["treat"], runs["treat2"]], [GROUP],
                      CompareSettings(resamples=100, aso_resamples=123))
     assert set(used) == {123} and result.seeds["resamples"] == 123
