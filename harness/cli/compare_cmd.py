@@ -7,7 +7,7 @@ question (does the intermediate-training gain shrink from XTREME to IGLUE?); the
 splits the pair, so several seeds of one side are joined by ``+`` (``B1+B2,T1+T2``).
 
 JSON (``--json``): the first comparison's ``baseline``, ``treatment``, ``cells``, ``aggregates``,
-``seeds`` and ``settings`` at the top level; ``comparisons`` (every comparison, same shape) when
+``seeds``, ``unpaired`` and ``settings`` at the top level (README lists every key); ``comparisons`` (every comparison, same shape) when
 there are several; ``research_question`` with ``--text/--multimodal``.
 """
 
