@@ -23,7 +23,7 @@ import numpy as np
 from harness.metrics.corpus import MetricSpec, score_metrics
 from harness.results.store import RunStore
 from harness.stats.aggregates import suite_aggregates
-from harness.stats.cells import compare_cell
+from harness.stats.cells import _usable_cores, compare_cells
 from harness.stats.pairing import PairedCell
 from harness.taskfiles.schema import GroupConfig
 
@@ -67,8 +67,7 @@ def bench_stats(resamples: int, languages: int, examples: int) -> None:
         cells = [synthetic_cell(shape, lang, examples, rng) for lang in langs]
         patterns = np.mean([len(np.unique(np.hstack([c.baseline, c.treatment]), axis=0)) for c in cells])
         start = time.perf_counter()
-        for cell in cells:
-            all_cells += compare_cell(cell, resamples, seed=0)
+        all_cells += compare_cells(cells, resamples, seed=0)
         print(f"{shape:9s} {languages} languages × {examples} examples, {resamples} resamples: "
               f"{time.perf_counter() - start:6.2f} s  (distinct paired rows per language: {patterns:.0f})")
     group = GroupConfig("suite", tuple(SHAPES), Path("suite.yaml"))
@@ -119,7 +118,8 @@ def main() -> None:
     parser.add_argument("--languages", type=int, default=40)
     parser.add_argument("--examples", type=int, default=5000)
     args = parser.parse_args()
-    print(f"{platform.processor() or platform.machine()}, numpy {np.__version__}\n")
+    print(f"{platform.processor() or platform.machine()}, {_usable_cores()} cores (cells run on threads), "
+          f"numpy {np.__version__}\n")
     bench_stats(args.resamples, args.languages, args.examples)
     elapsed = bench_cli(args.resamples, args.languages, args.examples)
     print(f"end to end (harness compare on two run folders, accuracy shape, reading files): {elapsed:6.2f} s")

@@ -3,10 +3,11 @@
 Δ = treatment − baseline; with more runs, each is compared with the first. A run argument is a
 run folder (or a comma list of folders: several fine-tuning seeds of one checkpoint).
 ``--text BASE,TREAT --multimodal BASE,TREAT`` compares the two pairs and answers the research
-question (does the intermediate-training gain shrink from XTREME to IGLUE?).
+question (does the intermediate-training gain shrink from XTREME to IGLUE?); there the comma
+splits the pair, so several seeds of one side are joined by ``+`` (``B1+B2,T1+T2``).
 
 JSON (``--json``): the first comparison's ``baseline``, ``treatment``, ``cells``, ``aggregates``,
-``seeds`` and ``settings`` at the top level; ``comparisons`` (every comparison, same shape) when
+``seeds``, ``unpaired`` and ``settings`` at the top level (README lists every key); ``comparisons`` (every comparison, same shape) when
 there are several; ``research_question`` with ``--text/--multimodal``.
 """
 
@@ -31,6 +32,16 @@ def _alpha(value: str) -> float:
     return alpha
 
 
+def _ci_level(value: str) -> float:
+    try:
+        level = float(value)
+    except ValueError:
+        level = -1.0
+    if not 0.0 < level < 1.0:
+        raise HarnessError(f"--ci_level {value}: expected a confidence level between 0 and 1, e.g. 0.95")
+    return level
+
+
 def _seed(value: str) -> int:
     try:
         seed = int(value)
@@ -47,8 +58,10 @@ def add_parser(sub) -> None:
                    help="BASELINE TREATMENT [MORE...]: run folders (--output_path of harness eval); "
                         "A1,A2,A3 lists several seeds of one checkpoint")
     p.add_argument("--text", metavar="BASE,TREAT",
-                   help="text model pair (one run folder each) for the research question")
-    p.add_argument("--multimodal", metavar="BASE,TREAT", help="vision-language model pair for the research question")
+                   help="text model pair for the research question: a run folder (or checkpoints.yaml name) each; "
+                        "several seeds of one side joined by +, e.g. B1+B2,T1+T2")
+    p.add_argument("--multimodal", metavar="BASE,TREAT",
+                   help="vision-language model pair for the research question (same form as --text)")
     p.add_argument("--text_group", default="xtreme", help="the text benchmark's group (default xtreme)")
     p.add_argument("--multimodal_group", default="iglue", help="the multimodal benchmark's group (default iglue)")
     p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
@@ -56,9 +69,14 @@ def add_parser(sub) -> None:
     p.add_argument("--correction", choices=CORRECTIONS, default="holm",
                    help="multiple-comparison correction over the cells (default holm)")
     p.add_argument("--alpha", type=_alpha, default=0.05,
-                   help="significance level (default 0.05); intervals are at confidence 1 − α")
+                   help="significance level of the tests and the * marks (default 0.05)")
+    p.add_argument("--ci_level", "--ci-level", dest="ci_level", type=_ci_level, default=0.95,
+                   help="confidence level of the bootstrap percentile intervals (default 0.95), independent of --alpha")
     p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000,
                    help="bootstrap and randomisation resamples (default 10000)")
+    p.add_argument("--aso_resamples", "--aso-resamples", dest="aso_resamples", type=positive_int("--aso_resamples"),
+                   default=1000, help="bootstrap resamples of Almost Stochastic Order over seeds (default 1000, "
+                                      "deep-significance's)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed; the same seed gives the same output")
     p.add_argument("--results", type=Path, metavar="ROOT", help="folder in which run names are looked up")
     p.add_argument("--checkpoints", type=Path, metavar="FILE", default=None,
@@ -75,10 +93,12 @@ def _load(argument: str, root: Path | None, registry=None):
 
 
 def _pair(value: str, flag: str, root: Path | None, registry=None):
+    """BASE,TREAT, each side one run or several seeds joined by + (the comma already splits the pair)."""
     parts = [part.strip() for part in value.split(",")]
-    if len(parts) != 2 or not all(parts):
-        raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs)")
-    return _load(parts[0], root, registry), _load(parts[1], root, registry)
+    if len(parts) != 2 or not all(parts) or not all(all(seed.strip() for seed in part.split("+")) for part in parts):
+        raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs; several seeds of one side joined by +, "
+                           "e.g. B1+B2,T1+T2)")
+    return tuple(_load(",".join(seed.strip() for seed in part.split("+")), root, registry) for part in parts)
 
 
 def _group(index, name: str, flag: str):
@@ -115,7 +135,8 @@ def run(args) -> int:
         from harness.registry.checkpoints import load_registry
 
         registry = load_registry(args.checkpoints, index.tasks)
-    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction)
+    settings = CompareSettings(args.resamples, args.seed, args.alpha, args.correction, ci_level=args.ci_level,
+                               aso_resamples=args.aso_resamples)
     groups = list(index.groups.values())
     rq = None
     if args.text or args.multimodal:
@@ -127,7 +148,8 @@ def run(args) -> int:
         mm_group = _group(index, args.multimodal_group, "--multimodal_group")
         extra = [g for g in (gap_group(text_group), gap_group(mm_group)) if g.group not in index.groups]
         text = compare(*_pair(args.text, "--text", args.results, registry), [*groups, *extra], settings)
-        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry), [*groups, *extra], settings)
+        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry), [*groups, *extra],
+                             settings)
         comparisons = [text, multimodal]
         rq = research_question(text, multimodal, text_group, mm_group)
     else:

@@ -2,7 +2,8 @@
 
 A comparison is only meaningful between runs of the same task file on the same data: runs whose
 task config hashes, data fingerprints or example ids differ are refused, naming the task and
-language. Only the task × language cells present in both runs are compared.
+language. Only the task × language cells present in both runs are compared; the others are
+listed (and logged), since leaving them out shrinks the family the correction runs over.
 """
 
 from __future__ import annotations
@@ -153,6 +154,19 @@ def check_same_setup(baseline: RunFolder, treatment: RunFolder, task: str, lang:
 def common_cells(baseline: RunFolder, treatment: RunFolder) -> list[tuple[str, str]]:
     theirs = set(treatment.cells())
     return [cell for cell in baseline.cells() if cell in theirs]
+
+
+def unpaired_cells(baseline: RunFolder, treatment: RunFolder) -> list[dict]:
+    """The task × language cells only one of the two runs has: ``{task, lang, present_in}``."""
+    mine, theirs = set(baseline.cells()), set(treatment.cells())
+    out = [{"task": t, "lang": lang, "present_in": "baseline"}
+           for t, lang in baseline.cells() if (t, lang) not in theirs]
+    out += [{"task": t, "lang": lang, "present_in": "treatment"}
+            for t, lang in treatment.cells() if (t, lang) not in mine]
+    for cell in out:
+        run = baseline if cell["present_in"] == "baseline" else treatment
+        log.warning("%s/%s: only in %s; not compared", cell["task"], cell["lang"], run.name)
+    return out
 
 
 def _rows_by_id(rows: list[dict], run: RunFolder, task: str, lang: str) -> dict[str, dict]:

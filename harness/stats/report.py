@@ -43,6 +43,12 @@ def comparison_markdown(comparison: Comparison) -> str:
         f"bootstrap percentile intervals ({s.resamples} resamples, seed {s.seed}); p adjusted with {correction} "
         f"over the {len(comparison.cells)} cells; * marks adjusted p < {s.alpha:g}.",
     ]
+    if comparison.unpaired:
+        lines += ["", f"Not compared (and not in the correction's family): {len(comparison.unpaired)} task × language "
+                      "cells that only one run has: "
+                      + ", ".join(f"{u['task']}/{u['lang']} (only in the {u['present_in']})"
+                                  for u in comparison.unpaired)
+                      + "."]
     tasks = list(dict.fromkeys(c.task for c in comparison.cells))
     for task in tasks:
         rows = [[c.lang, c.metric, c.n, _num(c.baseline), _num(c.treatment), _num(c.delta, True),
@@ -56,16 +62,21 @@ def comparison_markdown(comparison: Comparison) -> str:
         lines += ["", "## Averages", "",
                   "As results.json averages them; intervals and p from the stratified paired bootstrap "
                   "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
-                  "units (per-language Δ of the headline, averaged over the tasks that have the language).", ""]
+                  "units (per-language Δ of the headline, averaged over the tasks that have the language) and use "
+                  "the target languages only: English, the source language, is left out on both benchmarks. "
+                  f"The {len(comparison.aggregates)} averages are their own family for the correction ({correction}; "
+                  f"they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. The sign and Wilcoxon p are "
+                  "uncorrected.", ""]
         rows = []
         for a in comparison.aggregates:
             d = a.to_dict(s.alpha)
             name = a.quantity.name + ("" if a.quantity.complete else " (subset)")
             rows.append([name, _num(a.baseline), _num(a.treatment), _num(a.delta, True), _ci(a.ci_low, a.ci_high),
-                         _p(a.p_value), f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
-                         _p(a.sign_test_p), _p(a.wilcoxon_p), "*" if a.p_value < s.alpha else ""])
-        lines.append(_table(rows, ["average", "baseline", "treatment", "Δ", f"{level} CI", "p", "languages +/−",
-                                   "sign p", "Wilcoxon p", ""]))
+                         _p(a.p_value), _p(a.p_adjusted),
+                         f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
+                         _p(a.sign_test_p), _p(a.wilcoxon_p), "*" if d["significant"] else ""])
+        lines.append(_table(rows, ["average", "baseline", "treatment", "Δ", f"{level} CI", "p", f"p ({s.correction})",
+                                   "languages +/−", "sign p", "Wilcoxon p", ""]))
         if any(not a.quantity.complete for a in comparison.aggregates):
             lines += ["", "(subset): the runs cover only part of the official languages or tasks, so this is not "
                           "the benchmark's published average."]
@@ -78,8 +89,9 @@ def _seeds_markdown(seeds: Mapping) -> list[str]:
         return []
     lines = ["", "## Seeds: almost stochastic order", "",
              f"{len(seeds['baseline'])} baseline and {len(seeds['treatment'])} treatment runs; ε_min at confidence "
-             f"{seeds['confidence_level']:.4g}; ε_min < τ = {seeds['tau']:g} means almost stochastically better "
-             "(ε_min is for the treatment over the baseline, ε_min reverse the other way).", ""]
+             f"{seeds['confidence_level']:.4g} ({seeds['resamples']} bootstrap resamples); "
+             f"ε_min < τ = {seeds['tau']:g} means almost stochastically better (ε_min is for the treatment over "
+             f"the baseline, ε_min reverse the other way). {_aso_family(seeds)}", ""]
     rows = [[f"{e['task']}/{e['lang']}", e["metric"], f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}",
              e["verdict"]] for e in seeds["cells"]]
     rows += [[e["name"], "average", f"{e['eps_min']:.3f}", f"{e['eps_min_reverse']:.3f}", e["verdict"]]
@@ -88,19 +100,34 @@ def _seeds_markdown(seeds: Mapping) -> list[str]:
     return lines
 
 
+def _side_line(label: str, side: Mapping) -> str:
+    subset = "" if side["complete"] else ", language/task subset"
+    return (f"{label}: {side['treatment']} vs {side['baseline']}; target languages ({side['targets']}) "
+            f"{_num(side['baseline_score'])} → {_num(side['treatment_score'])}{subset}; official {side['group']} "
+            f"average {_num(side['official_baseline_score'])} → {_num(side['official_treatment_score'])}.")
+
+
+def _value_ci(value: float | None, ci: Sequence[float] | None) -> str:
+    return "–" if value is None else f"{_num(value, True)} {_ci(*ci)}"
+
+
+def _aso_family(seeds: Mapping) -> str:
+    if not seeds.get("bonferroni"):
+        return "No correction for multiple comparisons."
+    return (f"The confidence is Bonferroni-adjusted over {seeds['family']} statements: {len(seeds['cells'])} cells and "
+            f"{len(seeds['aggregates'])} averages, each in both directions.")
+
+
 def research_markdown(rq: Mapping) -> str:
-    text, mm = rq["text"], rq["multimodal"]
     level = f"{100 * rq['confidence_level']:g}%"
     lines = ["# Research question: does the intermediate-training gain shrink from text to multimodal?", "",
-             f"Text: {text['treatment']} vs {text['baseline']} on {text['group']} "
-             f"({_num(text['baseline_score'])} → {_num(text['treatment_score'])}"
-             f"{'' if text['complete'] else ', language/task subset'}). "
-             f"Multimodal: {mm['treatment']} vs {mm['baseline']} on {mm['group']} "
-             f"({_num(mm['baseline_score'])} → {_num(mm['treatment_score'])}"
-             f"{'' if mm['complete'] else ', language/task subset'}).", ""]
-    rows = [[r["quantity"], f"{_num(r['text'], True)} {_ci(*r['text_ci'])}",
-             f"{_num(r['multimodal'], True)} {_ci(*r['multimodal_ci'])}", _num(r["difference"], True),
-             _ci(r["ci_low"], r["ci_high"]), _p(r["p_value"]), r["better"], r["verdict"]] for r in rq["rows"]]
+             _side_line("Text", rq["text"]), _side_line("Multimodal", rq["multimodal"]), "",
+             "Both sides are compared on the mean over target languages: English is the language of the "
+             "intermediate task and of fine-tuning, so it is left out of both (IGLUE's official average already "
+             "leaves it out; XTREME's includes it). The official averages are shown for reference only.", ""]
+    rows = [[r["quantity"], _value_ci(r["text"], r["text_ci"]), _value_ci(r["multimodal"], r["multimodal_ci"]),
+             _num(r["difference"], True), "–" if r["ci_low"] is None else _ci(r["ci_low"], r["ci_high"]),
+             _p(r["p_value"]), r["better"], r["verdict"]] for r in rq["rows"]]
     lines.append(_table(rows, [
         "quantity", f"text Δ {level} CI", f"multimodal Δ {level} CI", "text − multimodal", f"{level} CI", "p",
         "better", "verdict"]))
@@ -115,6 +142,13 @@ def _explanation(rq: Mapping) -> list[str]:
            f"interval entirely above 0, and, for the transfer gap (English minus the target-language mean, where a "
            f"negative change is the benefit), when the difference is below 0 with its interval entirely below 0."]
     for r in rq["rows"]:
+        if r["verdict"] == "unavailable":
+            out.append(f"- {r['quantity']}: unavailable: {r['reason']}.")
+            continue
+        if r["difference"] is None:
+            out.append(f"- {r['quantity']}: text {_num(r['text'], True)}, multimodal {_num(r['multimodal'], True)}; "
+                       "not compared, since one average includes English and the other does not.")
+            continue
         low, high = r["ci_low"], r["ci_high"]
         if r["verdict"] == "degrades":
             reading = "so the benefit degrades"

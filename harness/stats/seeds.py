@@ -5,7 +5,10 @@ fine-tuning seeds is a separate source of uncertainty, which ASO addresses by co
 distributions of the runs' scores (Dror et al. 2019; Ulmer et al. 2022). ε_min is reported in
 both directions: ε_min(treatment, baseline) < τ says the treatment is almost stochastically
 better, ε_min(baseline, treatment) < τ the opposite. With a correction for multiple comparisons
-the confidence level is Bonferroni-adjusted over all ASO comparisons of the call.
+the confidence level is Bonferroni-adjusted: the family is every statement ASO can make here, each
+cell and each average (group, category, task) with scores in every run, in both directions —
+the two bounds are separate claims (at most one can fall below τ, but either can be wrong), so
+N = 2 × (cells + averages) and the confidence is 1 − α/N.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ def seed_comparison(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder
                     aggregates: Sequence[AggregateResult], alpha: float, correction: str, seed: int,
                     resamples: int = 1000, tau: float = TAU) -> dict:
     out: dict = {"baseline": [r.name for r in baseline], "treatment": [r.name for r in treatment],
-                 "tau": tau, "confidence_level": None, "cells": [], "aggregates": []}
+                 "tau": tau, "confidence_level": None, "family": None, "bonferroni": False,
+                 "resamples": resamples, "cells": [],
+                 "aggregates": []}
     if len(baseline) < 2 and len(treatment) < 2:
         return out
     for run in [*baseline[1:], *treatment]:
@@ -59,19 +64,23 @@ def seed_comparison(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder
     keys = [(c.task, c.lang, c.metric) for c in cells]
     base_values = [_run_values(r, keys) for r in baseline]
     treat_values = [_run_values(r, keys) for r in treatment]
+    runs = base_values + treat_values
     tested = [a for a in aggregates if a.quantity.level in ("group", "category", "task")]
-    family = len(keys) + len(tested)
-    confidence = 1.0 - (alpha / family if correction != "none" and family > 1 else alpha)
-    out["confidence_level"] = confidence
-    for key in keys:
-        if all(key in v for v in base_values + treat_values):
-            entry = _entry([v[key] for v in base_values], [v[key] for v in treat_values], confidence, resamples, seed,
-                           "/".join(key), tau)
-            out["cells"].append({"task": key[0], "lang": key[1], "metric": key[2], **entry})
-    for agg in tested:
+    # The family is fixed by which scores every run has, before any ε is computed.
+    cell_keys = [key for key in keys if all(key in v for v in runs)]
+    averages = [a for a in tested if all(set(a.quantity.weights) <= set(v) for v in runs)]
+    family = 2 * (len(cell_keys) + len(averages))
+    bonferroni = correction != "none" and family > 1
+    out.update({"confidence_level": 1.0 - (alpha / family if bonferroni else alpha), "family": family,
+                "bonferroni": bonferroni})
+    confidence = out["confidence_level"]
+    for key in cell_keys:
+        entry = _entry([v[key] for v in base_values], [v[key] for v in treat_values], confidence, resamples, seed,
+                       "/".join(key), tau)
+        out["cells"].append({"task": key[0], "lang": key[1], "metric": key[2], **entry})
+    for agg in averages:
         q = agg.quantity
-        if all(set(q.weights) <= set(v) for v in base_values + treat_values):
-            entry = _entry([q.value(v) for v in base_values], [q.value(v) for v in treat_values], confidence,
-                           resamples, seed, q.name, tau)
-            out["aggregates"].append({"name": q.name, "level": q.level, **entry})
+        entry = _entry([q.value(v) for v in base_values], [q.value(v) for v in treat_values], confidence,
+                       resamples, seed, q.name, tau)
+        out["aggregates"].append({"name": q.name, "level": q.level, **entry})
     return out

@@ -9,6 +9,14 @@ from tests.stats.run_folders import ACCURACY, binary_stats, perturb_run, write_r
 
 CONTRACT_CELL = {"task", "lang", "metric", "baseline", "treatment", "delta", "test", "p_value", "p_adjusted",
                  "ci_low", "ci_high"}
+CONTRACT_TOP = {"baseline", "treatment", "cells", "aggregates", "seeds"}
+# Keys beyond the issue's contract, each documented in README's compare section.
+EXTRA_TOP = {"settings", "unpaired"}
+EXTRA_CELL = {"n", "significant", "detail"}
+AGGREGATE = {"name", "group", "level", "baseline", "treatment", "delta", "ci_low", "ci_high", "p_value", "p_adjusted",
+             "significant", "sign_test_p", "wilcoxon_p", "languages", "languages_better", "languages_worse",
+             "complete"}
+SETTINGS = {"resamples", "seed", "alpha", "correction", "aso_resamples", "ci_level", "interval", "bootstrap"}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +47,30 @@ def test_compare_two_demo_runs_writes_the_json_contract_and_markdown(demo_runs, 
     markdown = (tmp_path / "c.md").read_text()
     assert "## xnli" in markdown and "## Averages" in markdown
     assert markdown in result.out
+
+
+def test_ci_level_flag_sets_the_interval_level_apart_from_alpha(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "200", "--alpha", "0.01",
+                     "--ci-level", "0.9", "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    settings = json.loads((tmp_path / "c.json").read_text())["settings"]
+    assert settings["ci_level"] == 0.9 and settings["alpha"] == 0.01
+    assert "90% paired bootstrap percentile intervals" in result.out
+
+
+def test_json_has_the_contract_keys_and_only_the_documented_extras(demo_runs, tmp_path):
+    result = run_cli("compare", demo_runs["base"], demo_runs["treat"], "--resamples", "100",
+                     "--json", tmp_path / "c.json")
+    assert result.code == 0, result.err
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert set(data) == CONTRACT_TOP | EXTRA_TOP
+    assert data["cells"] and all(set(cell) == CONTRACT_CELL | EXTRA_CELL for cell in data["cells"])
+    for cell in data["cells"]:
+        assert isinstance(cell["task"], str) and isinstance(cell["lang"], str) and isinstance(cell["test"], str)
+        assert all(isinstance(cell[k], (int, float)) for k in ("baseline", "treatment", "delta", "p_value",
+                                                                "p_adjusted", "ci_low", "ci_high"))
+    assert data["aggregates"] and all(set(a) == AGGREGATE for a in data["aggregates"])
+    assert set(data["settings"]) == SETTINGS
 
 
 def test_same_seed_gives_byte_identical_json(demo_runs, tmp_path):
@@ -79,9 +111,13 @@ def test_bh_correction_reports_raw_and_adjusted_p(demo_runs, tmp_path):
 def test_seed_lists_add_almost_stochastic_order(demo_runs, tmp_path):
     base = f"{demo_runs['base']},{demo_runs['base2']}"
     treat = f"{demo_runs['treat']},{demo_runs['treat2']}"
-    result = run_cli("compare", base, treat, "--resamples", "200", "--json", tmp_path / "c.json")
+    result = run_cli("compare", base, treat, "--resamples", "200", "--aso_resamples", "300", "--json",
+                     tmp_path / "c.json")
     assert result.code == 0, result.err
-    seeds = json.loads((tmp_path / "c.json").read_text())["seeds"]
+    data = json.loads((tmp_path / "c.json").read_text())
+    seeds = data["seeds"]
+    assert data["settings"]["aso_resamples"] == 300 and seeds["resamples"] == 300
+    assert "(300 bootstrap resamples)" in result.out and "each in both directions" in result.out
     assert len(seeds["baseline"]) == 2 and seeds["cells"] and seeds["aggregates"]
     assert "almost stochastic order" in result.out
 
@@ -89,6 +125,7 @@ def test_seed_lists_add_almost_stochastic_order(demo_runs, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["ONE"], "expected BASELINE TREATMENT"),
     (["--alpha", "2", "A", "B"], "--alpha 2"),
+    (["--ci_level", "95", "A", "B"], "--ci_level 95: expected a confidence level between 0 and 1"),
     (["--text", "a,b"], "--text and --multimodal go together"),
     (["--correction", "sidak", "A", "B"], "invalid choice"),
     (["missing-a", "missing-b"], "run 'missing-a': no results.json"),
@@ -113,8 +150,11 @@ gap_language: en
 """
 
 
-def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_path):
-    tasks = tmp_path / "tasks"
+@pytest.fixture(scope="module")
+def mm_runs(tmp_path_factory):
+    """A small multimodal suite (its task and group files) and a pair of runs on it."""
+    root = tmp_path_factory.mktemp("mm")
+    tasks = root / "tasks"
     tasks.mkdir()
     for name in ("mm_nli", "mm_vqa"):
         (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
@@ -125,14 +165,35 @@ def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, tmp_p
              for t, per in base.items()}
     metrics = {"mm_nli": ACCURACY, "mm_vqa": ACCURACY}
     for name, outcomes in (("mm_base", base), ("mm_treat", treat)):
-        write_run(tmp_path / name, {t: {lang: binary_stats(v) for lang, v in per.items()} for t, per in outcomes.items()},
+        write_run(root / name, {t: {lang: binary_stats(v) for lang, v in per.items()} for t, per in outcomes.items()},
                   metrics)
+    return {"tasks": tasks, "pair": f"{root / 'mm_base'},{root / 'mm_treat'}"}
+
+
+def test_research_question_table_from_text_and_multimodal_pairs(demo_runs, mm_runs, tmp_path):
     result = run_cli("compare", "--text", f"{demo_runs['base']},{demo_runs['treat']}",
-                     "--multimodal", f"{tmp_path / 'mm_base'},{tmp_path / 'mm_treat'}",
-                     "--multimodal_group", "mm_suite", "--include_path", tasks, "--resamples", "500",
+                     "--multimodal", mm_runs["pair"], "--multimodal_group", "mm_suite",
+                     "--include_path", mm_runs["tasks"], "--resamples", "500",
                      "--json", tmp_path / "rq.json")
     assert result.code == 0, result.err
     rq = json.loads((tmp_path / "rq.json").read_text())["research_question"]
-    assert [r["quantity"] for r in rq["rows"]] == ["gain", "gain / headroom (%)", "transfer gap change"]
+    assert [r["quantity"] for r in rq["rows"]] == ["gain", "gain / headroom (%)", "transfer gap change",
+                                                   "gain, official averages (xtreme with English)"]
+    assert rq["text"]["targets"] == "xtreme-targets" and rq["multimodal"]["targets"] == "mm_suite"
     assert rq["multimodal"]["group"] == "mm_suite" and rq["text"]["group"] == "xtreme"
     assert 'What "degrades" means' in result.out
+
+
+def test_research_question_sides_take_seed_lists_joined_by_plus(demo_runs, mm_runs, tmp_path):
+    text = f"{demo_runs['base']}+{demo_runs['base2']},{demo_runs['treat']}+{demo_runs['treat2']}"
+    result = run_cli("compare", "--text", text, "--multimodal", mm_runs["pair"], "--multimodal_group", "mm_suite",
+                     "--include_path", mm_runs["tasks"], "--resamples", "100", "--json", tmp_path / "rq.json")
+    assert result.code == 0, result.err
+    text_seeds = json.loads((tmp_path / "rq.json").read_text())["comparisons"][0]["seeds"]
+    assert text_seeds["baseline"] == [str(demo_runs["base"]), str(demo_runs["base2"])]
+    assert text_seeds["treatment"] == [str(demo_runs["treat"]), str(demo_runs["treat2"])] and text_seeds["cells"]
+
+
+def test_research_question_pair_with_an_empty_seed_exits_2():
+    result = run_cli("compare", "--text", "a+,b", "--multimodal", "c,d")
+    assert result.code == 2 and "expected BASE,TREAT" in result.err and "B1+B2,T1+T2" in result.err

@@ -94,9 +94,22 @@ def test_per_language_deltas_average_over_the_tasks_having_the_language():
     deltas = per_language_deltas(q, cells, {t: m["main_metric"] for t, m in META.items()})
     d = {key: treat[key] - base[key] for key in CELLS}
     assert deltas["fr"] == pytest.approx(fmean([d[("xnli", "fr", "accuracy")], d[("tatoeba", "fr", "accuracy")]]))
-    assert deltas["en"] == pytest.approx(fmean([d[("xnli", "en", "accuracy")],
-                                                (d[("xquad", "en", "exact_match")] + d[("xquad", "en", "f1")]) / 2]))
-    assert set(deltas) == {"en", "de", "fr"}
+    assert deltas["de"] == pytest.approx(fmean([d[("xnli", "de", "accuracy")],
+                                                (d[("xquad", "de", "exact_match")] + d[("xquad", "de", "f1")]) / 2,
+                                                d[("tatoeba", "de", "accuracy")]]))
+    # English is in XTREME's average but is the source language: the tests over languages leave it out.
+    assert set(deltas) == {"de", "fr"}
+
+
+def test_language_tests_leave_out_english_on_both_benchmarks():
+    base, treat = _values(5), _values(6)
+    results = {a.quantity.name: a for a in suite_aggregates(_cells(base, treat), [XTREME_LIKE, IGLUE_LIKE], META, 0.95)}
+    d = {key: treat[key] - base[key] for key in CELLS}
+    xnli = results["xt/xnli"]
+    assert xnli.language_deltas == pytest.approx({lang: d[("xnli", lang, "accuracy")] for lang in ("de", "fr")})
+    assert xnli.sign_test_p == pytest.approx(sign_test([d[("xnli", lang, "accuracy")] for lang in ("de", "fr")]))
+    assert set(results["ig"].language_deltas) == {"ar", "es", "id", "sw"}
+    assert results["xt/xnli"].to_dict(0.05)["languages"] == 2
 
 
 def test_sign_and_wilcoxon_tests_match_scipy_and_ignore_zero_deltas():
@@ -105,3 +118,39 @@ def test_sign_and_wilcoxon_tests_match_scipy_and_ignore_zero_deltas():
     assert sign_test(deltas) == pytest.approx(binomtest(5, 7, 0.5).pvalue)
     assert wilcoxon_test(deltas) == pytest.approx(wilcoxon(nonzero).pvalue)
     assert sign_test([0.0, 0.0]) == 1.0 and wilcoxon_test([0.0]) == 1.0
+
+
+def test_an_average_over_english_alone_has_no_test_over_languages():
+    cells = [c for c in _cells(_values(7), _values(8)) if c.task == "xnli" and c.lang == "en"]
+    (xnli,) = [a for a in suite_aggregates(cells, [XTREME_LIKE], META, 0.95) if a.quantity.name == "xt/xnli"]
+    assert xnli.language_deltas == {} and xnli.sign_test_p is None and xnli.wilcoxon_p is None
+
+
+def test_stratified_suite_interval_covers_the_true_average_delta_near_nominal_rate():
+    from harness.stats.cells import compare_cell
+    from harness.stats.pairing import PairedCell
+    from tests.stats.run_folders import ACCURACY
+
+    group = GroupConfig("suite", ("nli", "para"), Path("suite.yaml"))
+    langs = ("de", "sw", "ja")
+    meta = {task: {"main_metric": ["accuracy"], "languages": list(langs)} for task in group.tasks}
+    # Per task × language: P(baseline right), P(treatment right) with correlated outcomes. Unequal
+    # gains and rates, so the average's variance mixes strata of different spread.
+    truth = {("nli", "de"): (0.70, 0.75), ("nli", "sw"): (0.50, 0.52), ("nli", "ja"): (0.60, 0.66),
+             ("para", "de"): (0.80, 0.81), ("para", "sw"): (0.55, 0.62), ("para", "ja"): (0.65, 0.65)}
+    true_delta = 100 * np.mean([np.mean([truth[(t, lang)][1] - truth[(t, lang)][0] for lang in langs])
+                                for t in group.tasks])
+    rng = np.random.default_rng(77)
+    simulations, covered = 150, 0
+    for sim in range(simulations):
+        cells = []
+        for (task, lang), (p_base, p_treat) in truth.items():
+            n = 150 if lang == "sw" else 250
+            shared = rng.random(n)  # one latent difficulty per example: the two runs' outcomes correlate
+            base = (shared < p_base).astype(float)[:, None]
+            treat = np.where(rng.random(n) < 0.7, shared < p_treat, rng.random(n) < p_treat).astype(float)[:, None]
+            paired = PairedCell(task, lang, tuple(map(str, range(n))), ACCURACY, ("correct",), base, treat)
+            cells += compare_cell(paired, 500, seed=sim)
+        (suite,) = [a for a in suite_aggregates(cells, [group], meta, 0.95) if a.quantity.name == "suite"]
+        covered += suite.ci_low <= true_delta <= suite.ci_high
+    assert 0.89 <= covered / simulations <= 0.99

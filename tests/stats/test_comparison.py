@@ -75,7 +75,9 @@ def test_several_seeds_per_checkpoint_add_almost_stochastic_order(runs):
     seeds = result.to_dict()["seeds"]
     assert len(seeds["cells"]) == len(result.cells)
     assert {e["name"] for e in seeds["aggregates"]} >= {"suite", "suite/qa"}
-    assert seeds["confidence_level"] == pytest.approx(1 - 0.05 / (len(result.cells) + 7))
+    # Bonferroni over every cell and average, each in both directions.
+    assert seeds["family"] == 2 * (len(result.cells) + 7) and seeds["bonferroni"]
+    assert seeds["confidence_level"] == pytest.approx(1 - 0.05 / (2 * (len(result.cells) + 7)))
     entry = seeds["cells"][0]
     assert 0.0 <= entry["eps_min"] <= 1.0 and len(entry["baseline_scores"]) == 2
 
@@ -90,3 +92,68 @@ def test_a_mcnemar_metric_with_graded_scores_falls_back_to_the_permutation_test(
     assert choose_test(spec, np.array([[0.5], [1.0]]), np.array([[1.0], [0.0]])) == "permutation"
     assert choose_test(spec, np.array([[0.0], [1.0]]), np.array([[1.0], [0.0]])) == "mcnemar"
     assert choose_test(MetricSpec("f1", "f1", None, "permutation"), None, None) == "randomization"
+
+
+def test_cells_on_threads_give_the_same_results_in_the_same_order(runs, monkeypatch):
+    from harness.stats import cells
+
+    settings = CompareSettings(resamples=300, seed=2)
+    monkeypatch.setattr(cells, "_usable_cores", lambda: 1)
+    one = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
+    monkeypatch.setattr(cells, "_usable_cores", lambda: 4)
+    four = compare([runs["base"]], [runs["treat"]], [GROUP], settings).to_dict()
+    assert one == four
+
+
+def test_interval_level_is_set_apart_from_alpha(runs):
+    strict = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=400, alpha=0.01)).to_dict()
+    assert strict["settings"]["ci_level"] == 0.95 and strict["settings"]["alpha"] == 0.01
+    narrow = compare([runs["base"]], [runs["treat"]], [GROUP],
+                     CompareSettings(resamples=400, alpha=0.01, ci_level=0.8)).to_dict()
+    for wide, inner in zip(strict["cells"], narrow["cells"]):
+        assert wide["ci_low"] <= inner["ci_low"] <= inner["ci_high"] <= wide["ci_high"]
+    assert any(w["ci_high"] - w["ci_low"] > i["ci_high"] - i["ci_low"]
+               for w, i in zip(strict["cells"], narrow["cells"]))
+    # The tests' p-values do not depend on the interval level.
+    assert [c["p_value"] for c in strict["cells"]] == [c["p_value"] for c in narrow["cells"]]
+
+
+def test_unpaired_cells_are_listed_in_the_json_and_the_report_and_left_out_of_the_family(tmp_path):
+    from harness.stats.report import comparison_markdown
+
+    units = _units(0, 0.0)
+    base = RunFolder.load(write_run(tmp_path / "a", units, METRICS, MAIN))
+    del units["xnli"]["sw"]
+    treat = RunFolder.load(write_run(tmp_path / "b", units, METRICS, MAIN))
+    result = compare([base], [treat], [GROUP], CompareSettings(resamples=100))
+    assert result.to_dict()["unpaired"] == [{"task": "xnli", "lang": "sw", "present_in": "baseline"}]
+    assert len(result.cells) == 3 * 4 - 1
+    np.testing.assert_allclose([c.p_adjusted for c in result.cells], holm([c.p_value for c in result.cells]))
+    assert "xnli/sw (only in the baseline)" in comparison_markdown(result)
+
+
+def test_averages_are_their_own_family_and_their_mark_follows_the_adjusted_p(runs):
+    from harness.stats.report import comparison_markdown
+
+    result = compare([runs["base"]], [runs["treat"]], [GROUP], CompareSettings(resamples=300))
+    raw = [a.p_value for a in result.aggregates]
+    np.testing.assert_allclose([a.p_adjusted for a in result.aggregates], holm(raw))
+    first = result.aggregates[0]
+    first.p_value, first.p_adjusted = 0.03, 0.09  # significant before the correction, not after
+    entry = first.to_dict(0.05)
+    assert entry["p_adjusted"] == 0.09 and not entry["significant"]
+    (row,) = [line for line in comparison_markdown(result).splitlines() if line.startswith(f"| {first.quantity.name} ")]
+    fields = [f.strip() for f in row.strip("|").split("|")]
+    assert fields[5:7] == ["0.0300", "0.0900"] and fields[-1] == ""
+
+
+def test_aso_uses_the_resamples_it_is_given(runs, monkeypatch):
+    from harness.stats import seeds
+
+    used = []
+    real = seeds.almost_stochastic_order
+    monkeypatch.setattr(seeds, "almost_stochastic_order", lambda a, b, confidence, resamples, rng:
+                        used.append(resamples) or real(a, b, confidence, 5, rng))
+    result = compare([runs["base"], runs["base2"]], [runs["treat"], runs["treat2"]], [GROUP],
+                     CompareSettings(resamples=100, aso_resamples=123))
+    assert set(used) == {123} and result.seeds["resamples"] == 123

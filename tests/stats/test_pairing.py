@@ -1,7 +1,7 @@
 import pytest
 
 from harness.errors import HarnessError
-from harness.stats.pairing import RunFolder, pair_runs, resolve_run_argument
+from harness.stats.pairing import RunFolder, pair_runs, resolve_run_argument, unpaired_cells
 from tests.stats.run_folders import ACCURACY, binary_stats, write_run
 
 
@@ -25,6 +25,18 @@ def test_only_cells_present_in_both_runs_are_compared(tmp_path):
                                       "pawsx": {"de": binary_stats([0, 0])}})
     treat = _run(tmp_path / "b", units={"xnli": {"fr": binary_stats([0, 1]), "es": binary_stats([1, 1])}})
     assert [(c.task, c.lang) for c in pair_runs(base, treat)] == [("xnli", "fr")]
+
+
+def test_cells_only_one_run_has_are_listed_and_logged(tmp_path, caplog):
+    base = _run(tmp_path / "a", units={"xnli": {"de": binary_stats([1, 0]), "fr": binary_stats([1, 1])},
+                                      "pawsx": {"de": binary_stats([0, 0])}})
+    treat = _run(tmp_path / "b", units={"xnli": {"fr": binary_stats([0, 1]), "es": binary_stats([1, 1])}})
+    with caplog.at_level("WARNING"):
+        unpaired = unpaired_cells(base, treat)
+    assert unpaired == [{"task": "xnli", "lang": "de", "present_in": "baseline"},
+                        {"task": "pawsx", "lang": "de", "present_in": "baseline"},
+                        {"task": "xnli", "lang": "es", "present_in": "treatment"}]
+    assert "pawsx/de: only in" in caplog.text and "xnli/es: only in" in caplog.text
 
 
 def test_refuses_runs_with_different_task_config_hashes(tmp_path):

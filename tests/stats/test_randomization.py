@@ -79,3 +79,14 @@ def test_mean_metric_randomization_matches_reduce_stats_direction():
     p, exact = approximate_randomization({"accuracy": spec}, ("correct",), base, treat, 10_000,
                                          np.random.default_rng(0))["accuracy"]
     assert exact and p == pytest.approx(2 / 8)  # 3 discordant examples: only all-or-none swaps reach |Δ|
+
+
+def test_subset_sum_tables_give_the_same_swaps_as_unpacked_bits(monkeypatch):
+    from harness.stats import resampling
+
+    rng = np.random.default_rng(4)
+    differences = rng.integers(-3, 4, size=(203, 3)).astype(float)  # not a multiple of eight rows
+    by_table, _ = resampling.swap_totals(differences, 500, np.random.default_rng(9))
+    monkeypatch.setattr(resampling, "TABLE_ELEMENTS", 0)
+    by_bits, _ = resampling.swap_totals(differences, 500, np.random.default_rng(9))
+    np.testing.assert_array_equal(by_table, by_bits)
