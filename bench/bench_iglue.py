@@ -10,7 +10,8 @@ CLIP dual encoder, XVNLI multiple choice with a LLaVA). Nothing is downloaded.
 
 Columns: ``img/s`` = images through the image pipeline per second of its wall time; ``prep_s``
 = seconds spent decoding and preprocessing (in workers when workers > 0); ``model_s`` = seconds
-in forward passes; ``stall`` = share of the pipeline's wall time the model waited for a batch.
+in forward passes; ``decode share`` = prep_s / (prep_s + model_s), the decoding's part of the
+work; ``stall`` = share of the pipeline's wall time the model waited for a batch.
 With workers > 0 the decoding should hide behind the model (stall near 0).
 """
 
@@ -135,14 +136,14 @@ def main(argv=None) -> None:
                 results.append(run_family(family, models[family], rows, tmp / "images", workers, args.device,
                                           args.batch_size or None))
                 print(json.dumps(results[-1]), file=sys.stderr)
-    header = "| family | workers | img/s | prep_s | model_s | stall | wall_s |"
+    header = "| family | workers | img/s | prep_s | model_s | decode share | stall | wall_s |"
     print(f"device={args.device} torch_threads={torch.get_num_threads()} images={args.images} "
           f"px={args.image_px} hidden={args.hidden} layers={args.layers} batch_size={args.batch_size}")
     print(header)
-    print("|" + "---|" * 7)
+    print("|" + "---|" * 8)
     for r in results:
         print(f"| {r['family']} | {r['workers']} | {r['images_per_s']} | {r['prep_s']} | {r['model_s']} | "
-              f"{r['stall_share']} | {r['wall_s']} |")
+              f"{r['prep_share_of_work']} | {r['stall_share']} | {r['wall_s']} |")
     if args.output:
         args.output.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results},
                                           indent=2) + "\n")

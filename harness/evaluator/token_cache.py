@@ -76,8 +76,8 @@ def tokenize(tokenizer, first: Sequence[str], second: Sequence[str] | None = Non
     path = cache_dir() / f"{_texts_key(tokenizer, first, second, max_length)}.npz" if use_cache else None
     if path is not None and path.is_file():
         try:
-            with np.load(path) as packed:
-                return _unpack(packed)
+            with np.load(path) as stored:  # each stored[key] reads the file again: read each once
+                return _unpack({key: stored[key] for key in stored.files})
         except (OSError, ValueError, KeyError):
             log.warning("unreadable token cache %s; tokenising again", path)
     args = (list(first),) if second is None else (list(first), list(second))
