@@ -16,40 +16,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from harness.cli.common import positive_int
+from harness.cli.common import add_significance_args, open_unit_interval, positive_int
 from harness.errors import HarnessError
-
-CORRECTIONS = ("holm", "bh", "none")
-
-
-def _alpha(value: str) -> float:
-    try:
-        alpha = float(value)
-    except ValueError:
-        alpha = -1.0
-    if not 0.0 < alpha < 1.0:
-        raise HarnessError(f"--alpha {value}: expected a number between 0 and 1")
-    return alpha
-
-
-def _ci_level(value: str) -> float:
-    try:
-        level = float(value)
-    except ValueError:
-        level = -1.0
-    if not 0.0 < level < 1.0:
-        raise HarnessError(f"--ci_level {value}: expected a confidence level between 0 and 1, e.g. 0.95")
-    return level
-
-
-def _seed(value: str) -> int:
-    try:
-        seed = int(value)
-    except ValueError:
-        seed = -1
-    if seed < 0:
-        raise HarnessError(f"--seed {value}: expected a non-negative integer")
-    return seed
 
 
 def add_parser(sub) -> None:
@@ -66,18 +34,14 @@ def add_parser(sub) -> None:
     p.add_argument("--multimodal_group", default="iglue", help="the multimodal benchmark's group (default iglue)")
     p.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     p.add_argument("--out", type=Path, metavar="FILE.md", help="write the Markdown report (also printed)")
-    p.add_argument("--correction", choices=CORRECTIONS, default="holm",
-                   help="multiple-comparison correction over the cells (default holm)")
-    p.add_argument("--alpha", type=_alpha, default=0.05,
-                   help="significance level of the tests and the * marks (default 0.05)")
-    p.add_argument("--ci_level", "--ci-level", dest="ci_level", type=_ci_level, default=0.95,
+    add_significance_args(p, "multiple-comparison correction over the cells, and over the averages as their own "
+                             "family (default holm)")
+    p.add_argument("--ci_level", "--ci-level", dest="ci_level",
+                   type=open_unit_interval("--ci_level", "a confidence level"), default=0.95,
                    help="confidence level of the bootstrap percentile intervals (default 0.95), independent of --alpha")
-    p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000,
-                   help="bootstrap and randomisation resamples (default 10000)")
     p.add_argument("--aso_resamples", "--aso-resamples", dest="aso_resamples", type=positive_int("--aso_resamples"),
                    default=1000, help="bootstrap resamples of Almost Stochastic Order over seeds (default 1000, "
                                       "deep-significance's)")
-    p.add_argument("--seed", type=_seed, default=0, help="random seed; the same seed gives the same output")
     p.add_argument("--results", type=Path, metavar="ROOT", help="folder in which run names are looked up")
     p.add_argument("--checkpoints", type=Path, metavar="FILE", default=None,
                    help="registry whose names may be given as runs (default: $HARNESS_CHECKPOINTS, ./checkpoints.yaml)")
