@@ -34,9 +34,9 @@ SOURCE_LANGUAGE = "en"
 
 @dataclass(frozen=True)
 class Quantity:
-    name: str  # "xtreme", "xtreme/classification", "xtreme/xnli", "iglue/gap", "iglue/en"
+    name: str  # "xtreme", "xtreme/classification", "xtreme/xnli", "iglue/gap", "iglue/en", "iglue/target"
     group: str
-    level: str  # group, category, task, gap, source
+    level: str  # group, category, task, source, target, gap
     weights: Mapping[Key, float] = field(repr=False)
     offset: float
     tasks: tuple[str, ...]  # whose per-language deltas the sign and Wilcoxon tests use
@@ -66,7 +66,9 @@ def _summaries(group: GroupConfig, values: Mapping[Key, float], task_meta: Mappi
     for task, summary in s["tasks"].items():
         out[f"{name}/{task}"] = ("task", summary["score"], (task,), not summary["missing_languages"])
     if group.gap_language is not None:
+        # source, target and gap over the same tasks (those with a source score): source − target = gap
         out[f"{name}/{group.gap_language}"] = ("source", s.get(group.gap_language), (), s["complete"])
+        out[f"{name}/target"] = ("target", s.get("target"), (), s["complete"])
         out[f"{name}/gap"] = ("gap", s.get("gap"), (), s["complete"])
     return out
 
