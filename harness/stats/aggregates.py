@@ -143,6 +143,7 @@ class AggregateResult:
     wilcoxon_p: float | None
     replicates: tuple[np.ndarray, np.ndarray] = field(repr=False)
     p_adjusted: float | None = None  # over the comparison's averages, their own family
+    in_family: bool = True  # False: a derived average (xtreme-targets), no adjusted p, not in ASO's family
 
     @property
     def delta(self) -> float:
@@ -158,6 +159,7 @@ class AggregateResult:
             "sign_test_p": self.sign_test_p, "wilcoxon_p": self.wilcoxon_p,
             "languages": len(deltas), "languages_better": sum(d > 0 for d in deltas),
             "languages_worse": sum(d < 0 for d in deltas), "complete": self.quantity.complete,
+            "in_family": self.in_family,
         }
 
 

@@ -58,19 +58,22 @@ def comparison_markdown(comparison: Comparison) -> str:
         lines += ["", f"## {task}", "",
                   _table(rows, ["lang", "metric", "n", "baseline", "treatment", "Δ", f"{level} CI", "test", "p",
                                 f"p ({s.correction})", ""])]
+    family = [a for a in comparison.aggregates if a.in_family]
+    derived = [a for a in comparison.aggregates if not a.in_family]
     if comparison.aggregates:
         lines += ["", "## Averages", "",
                   "As results.json averages them; intervals and p from the stratified paired bootstrap "
                   "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
                   "units (per-language Δ of the headline, averaged over the tasks that have the language) and use "
                   "the target languages only: English, the source language, is left out on both benchmarks. "
-                  f"The {len(comparison.aggregates)} averages are their own family for the correction ({correction}; "
+                  f"The {len(family)} averages{' without ‡' if derived else ''} are their own family for the correction ({correction}; "
                   f"they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. The sign and Wilcoxon p are "
-                  "uncorrected.", ""]
+                  "uncorrected." + (" ‡: derived for the research question (English left out), reported with its "
+                                    "raw p only, outside the correction's family and ASO's." if derived else ""), ""]
         rows = []
         for a in comparison.aggregates:
             d = a.to_dict(s.alpha)
-            name = a.quantity.name + ("" if a.quantity.complete else " (subset)")
+            name = a.quantity.name + ("" if a.quantity.complete else " (subset)") + ("" if a.in_family else " ‡")
             rows.append([name, _num(a.baseline), _num(a.treatment), _num(a.delta, True), _ci(a.ci_low, a.ci_high),
                          _p(a.p_value), _p(a.p_adjusted),
                          f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
