@@ -140,10 +140,12 @@ def research_markdown(rq: Mapping) -> str:
 
 def _explanation(rq: Mapping) -> list[str]:
     level = f"{100 * rq['confidence_level']:g}%"
+    alpha = rq["alpha"]
     out = [f"What \"degrades\" means here: the gain from intermediate training degrades from text to multimodal "
-           f"when text − multimodal is above 0 for the gain (or the gain per point of headroom) with its {level} "
-           f"interval entirely above 0, and, for the transfer gap (English minus the target-language mean, where a "
-           f"negative change is the benefit), when the difference is below 0 with its interval entirely below 0."]
+           f"when text − multimodal has a bootstrap p below α = {alpha:g} and is above 0 for the gain (or the gain "
+           f"per point of headroom), or, for the transfer gap (English minus the target-language mean, where a "
+           f"negative change is the benefit), below 0. The {level} intervals describe the size; the verdict "
+           f"follows p and α."]
     for r in rq["rows"]:
         if r["verdict"] == "unavailable":
             out.append(f"- {r['quantity']}: unavailable: {r['reason']}.")
@@ -158,7 +160,7 @@ def _explanation(rq: Mapping) -> list[str]:
         elif r["verdict"] == "improves":
             reading = "so the benefit is larger for the multimodal model"
         else:
-            reading = "an interval that includes 0: no evidence either way at this level"
+            reading = f"p not below α = {alpha:g}: no evidence either way at this level"
         out.append(f"- {r['quantity']}: text {_num(r['text'], True)}, multimodal {_num(r['multimodal'], True)}; "
                    f"difference {_num(r['difference'], True)} with {level} interval {_ci(low, high)} "
                    f"(p = {_p(r['p_value'])}), {reading}.")
