@@ -14,6 +14,7 @@ from harness.leaderboard.scores import board_groups, columns_for, run_task_meta,
 from harness.results.groups import group_summary
 from harness.leaderboard.significance import BoardComparison, board_comparison
 from harness.stats.comparison import CompareSettings
+from harness.stats.research_question import gap_group
 from harness.taskfiles.index import TaskIndex
 from harness.taskfiles.schema import GroupConfig
 
@@ -27,10 +28,13 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
     columns = columns_for(groups, task_names)
     values = {run.name: {**run_values(run.data, groups), **task_completeness(run.data, groups)} for run in runs}
     by_name = {run.name: run for run in runs}
+    # The research-question chart compares like with like, target languages on both suites: IGLUE's
+    # average already leaves English out, XTREME's English-free average is derived (xtreme-targets).
+    derived = [gap_group(g) for g in groups if g.gap_language is None]
     comparisons: dict[str, BoardComparison] = {}
     for run in runs:
         if run.baseline and run.baseline in by_name:
-            comparisons[run.name] = board_comparison(by_name[run.baseline], run, groups, settings)
+            comparisons[run.name] = board_comparison(by_name[run.baseline], run, groups, settings, derived)
     correction = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}[settings.correction]
     settings_line = (f"* marks Δ significant at α = {settings.alpha} after {correction} correction (paired tests "
                      f"of harness compare — per language over all cells of the comparison, for averages over "

@@ -48,10 +48,12 @@ def column_key(group: str, level: str, name: str) -> str:
 
 
 def board_comparison(base: BoardRun, run: BoardRun, groups: Sequence[GroupConfig],
-                     settings: CompareSettings) -> BoardComparison:
+                     settings: CompareSettings, derived_groups: Sequence[GroupConfig] = ()) -> BoardComparison:
+    """``derived_groups`` (xtreme-targets, for the research-question chart) give Δ and CI, outside
+    the correction's family and so never a *."""
     try:
         result: Comparison = compare([RunFolder.load(base.path, base.name)], [RunFolder.load(run.path, run.name)],
-                                     groups, settings)
+                                     groups, settings, derived_groups)
     except HarnessError as err:
         log.warning("%s vs %s: no significance marks: %s", run.name, base.name, err)
         return BoardComparison({}, {}, note=f"not paired with {base.name}: {err}")

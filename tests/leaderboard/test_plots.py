@@ -77,8 +77,38 @@ def test_research_question_chart_shows_both_suites_for_the_same_checkpoint(tmp_p
 
     runs = [BoardRun("base", tmp_path, {}, family="text"),
             BoardRun("treated", tmp_path, {}, family="text", baseline="base")]
-    comparisons = {"treated": BoardComparison({"xtreme": delta(2.0), "iglue": delta(-0.5),
-                                               "xtreme/xnli": delta(1.0)}, {})}
+    # XTREME's official average counts English, IGLUE's does not: the chart shows the English-free
+    # XTREME average beside IGLUE's, never the official one.
+    comparisons = {"treated": BoardComparison({"xtreme": delta(2.0), "xtreme-targets": delta(1.5),
+                                               "iglue": delta(-0.5), "xtreme/xnli": delta(1.0)}, {})}
     gains = research_question_gains(runs, comparisons)
-    assert [(name, group, d.delta) for name, group, d in gains] == [("treated", "xtreme", 2.0),
+    assert [(name, group, d.delta) for name, group, d in gains] == [("treated", "xtreme-targets", 1.5),
                                                                    ("treated", "iglue", -0.5)]
+
+
+def test_the_leaderboard_compares_runs_on_the_english_free_xtreme_average(tmp_path, monkeypatch):
+    import harness.leaderboard.build as build
+    from tests.runs_factory import make_run
+
+    make_run(tmp_path / "runs" / "base", "base", {"en": [1] * 60 + [0] * 40, "de": [1] * 50 + [0] * 50})
+    make_run(tmp_path / "runs" / "treated", "treated", {"en": [1] * 95 + [0] * 5, "de": [1] * 52 + [0] * 48})
+    runs = [make_board_run(tmp_path / "runs" / "base", "base", None),
+            make_board_run(tmp_path / "runs" / "treated", "treated", "base")]
+    captured = {}
+
+    def capture(out, runs, comparisons, *args):
+        captured.update(comparisons)
+        return []
+
+    monkeypatch.setattr(build, "write_plots", capture)
+    build.build_leaderboard(runs, TaskIndex.load(), tmp_path / "board", CompareSettings(resamples=200))
+    columns = captured["treated"].columns
+    # what the chart's XTREME side averages: the target languages only (de: 50 → 52), not English
+    assert columns["xtreme-targets/xnli"].delta == pytest.approx(2.0)
+    assert columns["xtreme/xnli"].delta == pytest.approx((35 + 2) / 2)
+    assert not columns["xtreme-targets/xnli"].significant  # derived: outside the family, never a *
+
+
+def make_board_run(folder, name, baseline):
+    data = json.loads((folder / "results.json").read_text())
+    return BoardRun(name, folder, data, family="text", baseline=baseline)
