@@ -106,6 +106,13 @@ def test_workflow_caches_the_baseline_run_but_never_the_candidates():
     assert not any(c == gate.results or gate.results in c.parents for c in cached)
 
 
+def test_workflow_baseline_cache_is_never_restored_across_harness_code_changes():
+    (step,) = [s for s in workflow_steps() if "actions/cache" in s.get("uses", "") and s["with"]["path"] == "baseline-runs"]
+    code = "hashFiles('harness/**/*.py', 'tasks/**'"
+    keys = [step["with"]["key"], *[k for k in step["with"]["restore-keys"].splitlines() if k.strip()]]
+    assert all(code in key for key in keys), keys
+
+
 def test_workflow_pick_step_names_the_baseline_and_keys_its_cache(tmp_path):
     import subprocess
     import sys
