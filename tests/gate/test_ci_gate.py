@@ -107,7 +107,8 @@ def test_workflow_caches_the_baseline_run_but_never_the_candidates():
 
 
 def test_workflow_baseline_cache_is_never_restored_across_harness_code_changes():
-    (step,) = [s for s in workflow_steps() if "actions/cache" in s.get("uses", "") and s["with"]["path"] == "baseline-runs"]
+    (step,) = [s for s in workflow_steps()
+               if "actions/cache" in s.get("uses", "") and s["with"]["path"] == "baseline-runs"]
     code = "hashFiles('harness/**/*.py', 'tasks/**'"
     keys = [step["with"]["key"], *[k for k in step["with"]["restore-keys"].splitlines() if k.strip()]]
     assert all(code in key for key in keys), keys
