@@ -50,19 +50,20 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def _load(argument: str, root: Path | None, registry=None):
+def _load(argument: str, root: Path | None, registry=None, task_names=None):
     from harness.stats.pairing import RunFolder, resolve_run_argument
 
-    return [RunFolder.load(path, str(path)) for path in resolve_run_argument(argument, root, registry)]
+    return [RunFolder.load(path, str(path)) for path in resolve_run_argument(argument, root, registry, task_names)]
 
 
-def _pair(value: str, flag: str, root: Path | None, registry=None):
+def _pair(value: str, flag: str, root: Path | None, registry=None, task_names=None):
     """BASE,TREAT, each side one run or several seeds joined by + (the comma already splits the pair)."""
     parts = [part.strip() for part in value.split(",")]
     if len(parts) != 2 or not all(parts) or not all(all(seed.strip() for seed in part.split("+")) for part in parts):
         raise HarnessError(f"{flag} {value}: expected BASE,TREAT (two runs; several seeds of one side joined by +, "
                            "e.g. B1+B2,T1+T2)")
-    return tuple(_load(",".join(seed.strip() for seed in part.split("+")), root, registry) for part in parts)
+    return tuple(_load(",".join(seed.strip() for seed in part.split("+")), root, registry, task_names)
+                 for part in parts)
 
 
 def _group(index, name: str, flag: str):
@@ -114,15 +115,15 @@ def run(args) -> int:
         # outside the averages' correction and ASO families, so the official averages' adjusted p
         # are those of a plain `harness compare` of the same runs.
         derived = [g for g in (gap_group(text_group), gap_group(mm_group)) if g.group not in index.groups]
-        text = compare(*_pair(args.text, "--text", args.results, registry), groups, settings, derived)
-        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry), groups, settings,
-                             derived)
+        text = compare(*_pair(args.text, "--text", args.results, registry, index.tasks), groups, settings, derived)
+        multimodal = compare(*_pair(args.multimodal, "--multimodal", args.results, registry, index.tasks), groups,
+                             settings, derived)
         comparisons = [text, multimodal]
         rq = research_question(text, multimodal, text_group, mm_group)
     else:
         if len(args.runs) < 2:
             raise HarnessError("compare: expected BASELINE TREATMENT [MORE...] (run folders) or --text/--multimodal")
-        sides = [_load(argument, args.results, registry) for argument in args.runs]
+        sides = [_load(argument, args.results, registry, index.tasks) for argument in args.runs]
         comparisons = [compare(sides[0], side, groups, settings) for side in sides[1:]]
     report = full_markdown(comparisons, rq)
     if args.json:

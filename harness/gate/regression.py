@@ -98,7 +98,7 @@ def skipped_tasks(run: RunFolder) -> dict[str, str]:
 def run_gate(request: GateRequest) -> GateOutcome:
     index = TaskIndex.load(request.include_paths)
     tasks = {t.task for t in index.expand(request.tasks)}
-    base_path = resolve_run_argument(request.baseline, request.results_root, request.registry)[0]
+    base_path = resolve_run_argument(request.baseline, request.results_root, request.registry, index.tasks)[0]
     cand_path = candidate_run(request)
     base_run = RunFolder.load(base_path, f"baseline {base_path.name}")
     cand_run = RunFolder.load(cand_path, f"candidate {cand_path.name}")

@@ -223,3 +223,32 @@ def test_the_research_question_leaves_the_official_averages_p_values_as_they_are
     assert text_data["seeds"]["family"] == plain_data["seeds"]["family"]
     assert text_data["seeds"]["confidence_level"] == plain_data["seeds"]["confidence_level"]
     assert "xtreme-targets ‡" in question.out
+
+
+def test_comparing_run_folders_never_reads_the_registry(tmp_path, monkeypatch):
+    from tests.runs_factory import make_run
+
+    monkeypatch.delenv("HARNESS_CHECKPOINTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checkpoints.yaml").write_text("checkpoints: {broken: {family: not-a-family}}\n")
+    a = make_run(tmp_path / "a", "a", {"de": [1, 0, 1, 1]})
+    b = make_run(tmp_path / "b", "b", {"de": [1, 1, 1, 1]})
+    result = run_cli("compare", a, b, "--resamples", "50")
+    assert result.code == 0, result.err
+    named = run_cli("compare", a, "broken", "--resamples", "50")  # a name does read it, and names the problem
+    assert named.code == 2 and "checkpoints.yaml" in named.err
+
+
+def test_registry_names_are_checked_against_the_include_path_tasks(mm_runs, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.delenv("HARNESS_CHECKPOINTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    base, treat = mm_runs["pair"].split(",")
+    shutil.copytree(base, tmp_path / "runs" / "mm-a")
+    shutil.copytree(treat, tmp_path / "runs" / "mm-b")
+    (tmp_path / "checkpoints.yaml").write_text(
+        "results_root: runs\ncheckpoints:\n  mm-a: {family: vision-language, model: x, tasks: {mm_nli: y}}\n"
+        "  mm-b: {family: vision-language, model: z}\n")
+    result = run_cli("compare", "mm-a", "mm-b", "--include_path", mm_runs["tasks"], "--resamples", "50")
+    assert result.code == 0, result.err
