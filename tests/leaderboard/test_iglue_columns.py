@@ -53,3 +53,10 @@ def test_the_target_column_gets_its_own_significance_mark(tmp_path):
     assert target.delta == pytest.approx(15.0) and target.significant
     assert gap.delta == pytest.approx(-15.0) and source.delta == pytest.approx(0.0)
     assert source.delta - target.delta == pytest.approx(gap.delta)
+
+
+def test_run_values_say_which_task_columns_cover_every_official_language():
+    results = {"xvnli": {lang: {"accuracy": 50.0} for lang in INDEX.tasks["xvnli"].languages},
+               "xgqa": {"de": {"accuracy": 30.0}}}
+    values = run_values(run_data(results), [GROUP])
+    assert values["iglue/xvnli/complete"] is True and values["iglue/xgqa/complete"] is False
