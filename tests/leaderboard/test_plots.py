@@ -112,3 +112,37 @@ def test_the_leaderboard_compares_runs_on_the_english_free_xtreme_average(tmp_pa
 def make_board_run(folder, name, baseline):
     data = json.loads((folder / "results.json").read_text())
     return BoardRun(name, folder, data, family="text", baseline=baseline)
+
+
+def test_the_qa_caption_follows_the_main_metrics_not_task_names(qa_runs):
+    from harness.leaderboard.plots import has_averaged_headline
+
+    base, treat = qa_runs
+    renamed = dict(treat.data, config={"tasks": {"my_qa": treat.data["config"]["tasks"]["xquad"]}})
+    cell = Delta(1.0, 0.0, 2.0, 0.01, True)
+    assert has_averaged_headline(BoardRun("r", treat.path, renamed), [(("my_qa", "de"), cell)])
+    single = {"config": {"tasks": {"xquad": {"main_metric": ["f1"]}}}}
+    assert not has_averaged_headline(BoardRun("r", treat.path, single), [(("xquad", "de"), cell)])
+
+
+def test_a_plot_that_fails_half_way_leaves_the_previous_file(tmp_path):
+    from harness.leaderboard.plots import _save
+
+    target = tmp_path / "research-question.png"
+    target.write_bytes(b"previous")
+
+    class Broken:
+        def savefig(self, handle, **kwargs):
+            handle.write(b"\x89PNG half")
+            raise OSError("disk full")
+
+    class Plt:
+        closed = False
+
+        def close(self, fig):
+            Plt.closed = True
+
+    with pytest.raises(OSError):
+        _save(Plt(), Broken(), target)
+    assert target.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir()] == [target.name]
+    assert Plt.closed
