@@ -66,9 +66,9 @@ def comparison_markdown(comparison: Comparison) -> str:
                   "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
                   "units (per-language Δ of the headline, averaged over the tasks that have the language) and use "
                   "the target languages only: English, the source language, is left out on both benchmarks. "
-                  f"The {len(family)} averages{' without ‡' if derived else ''} are their own family for the correction ({correction}; "
-                  f"they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. The sign and Wilcoxon p are "
-                  "uncorrected." + (" ‡: derived for the research question (English left out), reported with its "
+                  f"The {len(family)} averages{' without ‡' if derived else ''} are their own family for the "
+                  f"correction ({correction}; they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. "
+                  "The sign and Wilcoxon p are uncorrected." + (" ‡: derived for the research question (English left out), reported with its "
                                     "raw p only, outside the correction's family and ASO's." if derived else ""), ""]
         rows = []
         for a in comparison.aggregates:
