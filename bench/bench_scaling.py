@@ -5,7 +5,10 @@
 Times the whole command (start-up, model loading, tokenising, the sharded forward passes, the
 gather to rank 0 and the files rank 0 writes) on XNLI-style pairs from the Tatoeba files, and
 checks that both runs give the same results. On GPUs each rank takes one card (NCCL, bf16
-autocast); with ``--cpu-procs`` the ranks share the CPU cores (gloo), one thread each.
+autocast); with ``--cpu-procs`` the ranks share the CPU cores (gloo), one thread each — and so does
+the one-process run (both get OMP_NUM_THREADS=1), so the CPU speed-up is N single-threaded
+processes against one single-threaded process, not against a default run that uses every core.
+The report says so (``threads_per_process``).
 """
 
 from __future__ import annotations
@@ -57,7 +60,9 @@ def main() -> None:
     results = [json.loads((work / name / "results.json").read_text())["results"] for name in ("run-1", f"run-{procs}")]
     report = {"device": device, "processes": procs, "examples": len(pairs), "model": f"random BERT-{args.size}",
               "one_process_s": round(one, 2), f"{procs}_processes_s": round(many, 2),
-              "speed_up": round(one / many, 3), "same_results": results[0] == results[1]}
+              "speed_up": round(one / many, 3), "same_results": results[0] == results[1],
+              # CPU: both runs pinned to one thread per process (OMP_NUM_THREADS=1 in timed_eval)
+              "threads_per_process": 1 if device == "cpu" else "default"}
     print(json.dumps(report, indent=2))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")

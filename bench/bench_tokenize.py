@@ -4,11 +4,13 @@ time of the same sentences.
 
     python bench/bench_tokenize.py [--size base|small] [--languages de,fr,...]
 
-``cold_s``: harness.evaluator.token_cache.tokenize on an empty cache (Rust thread pool);
-``warm_s``: the same call again (the cache hit a re-run, a resumed run or another fine-tuned head
-of the same base model gets); ``single_thread_s``: the cold call with the Rust pool held to one
-thread, to show what the parallel tokenisation saves; ``forward_s``: the model's forward passes
-over the same sentences in the harness's batches. Shares are of cold tokenisation + forward.
+``cold_s``: harness.evaluator.token_cache.tokenize on an empty cache (Rust thread pool), including
+writing the cache file, as a first run pays it; ``warm_s``: the same call again (the cache hit a
+re-run, a resumed run or another fine-tuned head of the same base model gets);
+``single_thread_s`` and ``all_threads_s``: tokenisation alone (``HARNESS_TOKEN_CACHE=0``, no cache
+file read or written) with the Rust pool held to one thread and left at every core, to show what
+the parallel tokenisation saves; ``forward_s``: the model's forward passes over the same
+sentences in the harness's batches. Shares are of cold tokenisation + forward.
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ def sentences(languages: list[str] | None) -> list[str]:
     return texts
 
 
-def time_tokenize(model_dir: Path, texts_file: Path, cache: Path, threads: int | None) -> float:
-    """Cold or warm tokenisation in a fresh process (so the Rust pool size can be set)."""
-    env = {**os.environ, "HARNESS_CACHE": str(cache)}
+def time_tokenize(model_dir: Path, texts_file: Path, cache: Path, threads: int | None,
+                  use_cache: bool = True) -> float:
+    """Cold or warm tokenisation in a fresh process (so the Rust pool size can be set);
+    ``use_cache=False`` times tokenising alone, without the cache file."""
+    env = {**os.environ, "HARNESS_CACHE": str(cache), "HARNESS_TOKEN_CACHE": "1" if use_cache else "0"}
     if threads:
         env["RAYON_NUM_THREADS"] = str(threads)
     code = ("import sys,time,json;from transformers import AutoTokenizer;"
@@ -70,7 +74,8 @@ def main() -> None:
     model_dir = build_model(work / "model", texts, args.size)
     texts_file = work / "texts.json"
     texts_file.write_text(json.dumps(texts), encoding="utf-8")
-    single = time_tokenize(model_dir, texts_file, work / "cache-single", threads=1)
+    single = time_tokenize(model_dir, texts_file, work / "cache-single", threads=1, use_cache=False)
+    parallel = time_tokenize(model_dir, texts_file, work / "cache-single", threads=None, use_cache=False)
     cold = time_tokenize(model_dir, texts_file, work / "cache", threads=None)
     warm = time_tokenize(model_dir, texts_file, work / "cache", threads=None)
 
@@ -85,7 +90,8 @@ def main() -> None:
         for batch in batches:
             model(**{k: torch.from_numpy(v) for k, v in batch.items()})
     report = {"sentences": len(texts), "model": f"random BERT-{args.size}", "cores": os.cpu_count(),
-              "single_thread_s": round(single, 2), "cold_s": round(cold, 2), "warm_s": round(warm, 3),
+              "single_thread_s": round(single, 2), "all_threads_s": round(parallel, 2), "cold_s": round(cold, 2),
+              "warm_s": round(warm, 3),
               "forward_s": round(forward.seconds, 2),
               "cold_share": round(cold / (cold + forward.seconds), 4),
               "warm_share": round(warm / (warm + forward.seconds), 4)}

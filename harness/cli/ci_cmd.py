@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harness.cli.common import add_data_args, batch_size, positive_int, split_list
+from harness.cli.common import add_data_args, add_significance_args, batch_size, positive_int, split_list
 
 
 def _drop(value: str) -> float:
@@ -36,10 +36,7 @@ def add_parser(sub) -> None:
     p.add_argument("--summary", type=Path, default=None, metavar="FILE.md",
                    help="write the summary here (also appended to $GITHUB_STEP_SUMMARY when set)")
     p.add_argument("--checkpoints", type=Path, default=None, metavar="FILE")
-    p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--alpha", type=float, default=0.05)
-    p.add_argument("--correction", choices=["holm", "bh", "none"], default="holm")
+    add_significance_args(p, "correction over the cells, and over the averages as their own family (default holm)")
     add_data_args(p)
     p.add_argument("--device", default=None)
     p.add_argument("--batch_size", type=batch_size, default=None, metavar="N|auto")

@@ -27,6 +27,46 @@ def positive_int(flag: str):
     return parse
 
 
+def open_unit_interval(flag: str, what: str):
+    """A number strictly between 0 and 1: a significance level or a confidence level (0 and 1
+    themselves would make every test, or no test, significant)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not 0.0 < number < 1.0:  # NaN fails too
+            raise HarnessError(f"{flag} {value}: expected {what} between 0 and 1")
+        return number
+
+    return parse
+
+
+def random_seed(value: str) -> int:
+    """A seed numpy's generators accept: a non-negative integer."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise HarnessError(f"--seed {value}: expected a non-negative integer") from None
+    if number < 0:
+        raise HarnessError(f"--seed {value}: expected a non-negative integer")
+    return number
+
+
+def add_significance_args(parser, correction_help: str = "multiple-comparison correction (default holm)") -> None:
+    """--resamples, --seed, --alpha, --correction: the paired tests' settings, the same for
+    harness compare, ci and leaderboard."""
+    from harness.stats.multiple import CORRECTIONS
+
+    parser.add_argument("--resamples", type=positive_int("--resamples"), default=10_000,
+                        help="bootstrap and randomisation resamples (default 10000)")
+    parser.add_argument("--seed", type=random_seed, default=0, help="random seed; the same seed gives the same output")
+    parser.add_argument("--alpha", type=open_unit_interval("--alpha", "a significance level"), default=0.05,
+                        help="significance level of the tests and the * marks (default 0.05)")
+    parser.add_argument("--correction", choices=CORRECTIONS, default="holm", help=correction_help)
+
+
 def batch_size(value: str) -> int | None:
     if value == "auto":
         return None

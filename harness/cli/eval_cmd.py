@@ -8,6 +8,13 @@ from pathlib import Path
 from harness.cli.common import add_data_args, batch_size, percentage, positive_int, split_list, workers
 
 
+def model_args_keys() -> str:
+    """Every --model_args key, read from harness/models/model_args.py so the help cannot miss one."""
+    from harness.models.model_args import EXTRA_KEYS, KEYS
+
+    return f"{', '.join(KEYS)}; read by some task kinds only: {', '.join(EXTRA_KEYS)}"
+
+
 def add_parser(sub) -> None:
     p = sub.add_parser("eval", help="evaluate a model on tasks")
     p.add_argument("--model", required=True,
@@ -16,9 +23,7 @@ def add_parser(sub) -> None:
                    help="checkpoint registry for --model names (default: $HARNESS_CHECKPOINTS, ./checkpoints.yaml)")
     p.add_argument("--tasks", required=True, help="comma-separated task and group names (e.g. xtreme,iglue)")
     p.add_argument("--languages", help="comma-separated two-letter codes to keep (default: every language)")
-    p.add_argument("--model_args", default="", help="k=v,… : dtype, autocast, revision, max_length, "
-                   "retrieval_layer, pooling, trust_remote_code, label_map; IGLUE: family, two_images, prompts, "
-                   "max_new_tokens, answer_vocabulary")
+    p.add_argument("--model_args", default="", help=f"k=v,… : {model_args_keys()}")
     add_data_args(p)
     p.add_argument("--image_dir", action="append", metavar="TASK=DIR", default=[],
                    help="images for a multimodal TASK (IGLUE): found by the file name its annotations imply, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.cli.common import positive_int
+from harness.cli.common import add_significance_args
 
 
 def add_parser(sub) -> None:
@@ -14,10 +14,8 @@ def add_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("leaderboard"), help="output folder (default leaderboard/)")
     p.add_argument("--checkpoints", type=Path, default=None, metavar="FILE",
                    help="registry giving families and baselines (default: $HARNESS_CHECKPOINTS, ./checkpoints.yaml)")
-    p.add_argument("--resamples", type=positive_int("--resamples"), default=10_000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--alpha", type=float, default=0.05)
-    p.add_argument("--correction", choices=["holm", "bh", "none"], default="holm")
+    add_significance_args(p, "correction over each run's cells, and over its averages as their own family "
+                             "(default holm)")
     p.add_argument("--no_plots", action="store_true", help="markdown only")
     p.add_argument("--include_path", action="append", metavar="DIR", default=[])
     p.set_defaults(handler=run)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from dataclasses import asdict
 
 from harness.errors import HarnessError
 from harness.models.loading import LoadedModel, load_model
@@ -23,7 +22,7 @@ class ModelPool:
         self.infos: dict[str, dict] = {}
 
     def get(self, checkpoint: str, role: str, args: ModelArgs) -> LoadedModel:
-        key = (checkpoint, role, json.dumps(asdict(args), sort_keys=True, default=str))
+        key = (checkpoint, role, json.dumps(args.settings(), sort_keys=True, default=str))
         if key in self.failed:
             failed = self.failed[key]
             raise type(failed)(str(failed))  # the same kind of error (a missing head stays one)

@@ -1,6 +1,8 @@
 """Fail a candidate checkpoint only on a real regression: a cell or an average that drops by more
 than ``max_drop`` points *and* is significantly worse under harness compare's paired tests
 (cells after the comparison's correction, averages after the same correction over the averages).
+A transfer gap (English minus the target-language mean, IGLUE's ``iglue/gap``) is better small,
+so for it the regression is the gap growing by more than ``max_drop`` points.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import Sequence
 
 from harness.errors import HarnessError
 from harness.stats.comparison import Comparison, CompareSettings, compare
-from harness.stats.multiple import adjust
 from harness.stats.pairing import RunFolder, resolve_run_argument
 from harness.stats.report import comparison_markdown
 from harness.taskfiles.index import TaskIndex
@@ -97,7 +98,7 @@ def skipped_tasks(run: RunFolder) -> dict[str, str]:
 def run_gate(request: GateRequest) -> GateOutcome:
     index = TaskIndex.load(request.include_paths)
     tasks = {t.task for t in index.expand(request.tasks)}
-    base_path = resolve_run_argument(request.baseline, request.results_root, request.registry)[0]
+    base_path = resolve_run_argument(request.baseline, request.results_root, request.registry, index.tasks)[0]
     cand_path = candidate_run(request)
     base_run = RunFolder.load(base_path, f"baseline {base_path.name}")
     cand_run = RunFolder.load(cand_path, f"candidate {cand_path.name}")
@@ -119,14 +120,23 @@ def run_gate(request: GateRequest) -> GateOutcome:
         for c in comparison.cells
         if c.delta < -request.max_drop and c.p_adjusted is not None and c.p_adjusted < settings.alpha
     ]
-    aggregates = comparison.aggregates
-    adjusted = adjust([a.p_value for a in aggregates], settings.correction) if aggregates else []
+    # compare() has corrected the averages as their own family; reading its p_adjusted keeps the
+    # gate, the leaderboard and harness compare's report from ever disagreeing on one.
     regressions += [
-        Regression(f"average {a.quantity.name}", a.delta, float(p), a.ci_low, a.ci_high)
-        for a, p in zip(aggregates, adjusted) if a.delta < -request.max_drop and p < settings.alpha
+        Regression(f"average {a.quantity.name}" + (" (transfer gap grew)" if a.quantity.level == "gap" else ""),
+                   a.delta, a.p_adjusted, a.ci_low, a.ci_high)
+        for a in comparison.aggregates
+        if _worse(a.quantity.level, a.delta, request.max_drop) and a.p_adjusted is not None
+        and a.p_adjusted < settings.alpha
     ]
     markdown = summary_markdown(request, comparison, regressions, skipped)
     return GateOutcome(not regressions, regressions, comparison, markdown, skipped)
+
+
+def _worse(level: str, delta: float, max_drop: float) -> bool:
+    """Whether Δ moves an average the wrong way by more than ``max_drop``: scores regress by
+    falling, a transfer gap by growing (closing it is the point of better transfer)."""
+    return delta > max_drop if level == "gap" else delta < -max_drop
 
 
 def summary_markdown(request: GateRequest, comparison: Comparison, regressions: list[Regression],
@@ -136,8 +146,9 @@ def summary_markdown(request: GateRequest, comparison: Comparison, regressions: 
         f"# harness ci: {verdict}",
         "",
         f"Candidate `{request.candidate}` against baseline `{request.baseline}` on {', '.join(request.tasks)}. "
-        f"A regression is a drop of more than {request.max_drop:g} points that is significant at "
-        f"α = {request.settings.alpha} after {request.settings.correction} correction.",
+        f"A regression is a drop of more than {request.max_drop:g} points (for a transfer gap, English minus the "
+        f"target-language mean, a rise of more than {request.max_drop:g} points: the gap growing) that is "
+        f"significant at α = {request.settings.alpha} after {request.settings.correction} correction.",
         "",
     ]
     if regressions:
@@ -145,7 +156,8 @@ def summary_markdown(request: GateRequest, comparison: Comparison, regressions: 
         lines += [f"| {r.what} | {r.delta:+.2f} | [{r.ci_low:+.2f}, {r.ci_high:+.2f}] | {r.p:.4f} |"
                   for r in regressions]
     else:
-        lines.append("No cell or average dropped significantly by more than the allowed amount.")
+        lines.append("No cell or average dropped (no transfer gap grew) significantly by more than the allowed "
+                     "amount.")
     if skipped:
         lines += ["", "Not gated (no results to compare):", *[f"- {task}: {why}" for task, why in sorted(skipped.items())]]
     lines += ["", "<details><summary>Full comparison</summary>", "", comparison_markdown(comparison), "",

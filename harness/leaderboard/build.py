@@ -10,12 +10,11 @@ from harness.fileio import atomic_write_text
 from harness.leaderboard.plots import write_plots
 from harness.leaderboard.render import summary_markdown, task_markdown
 from harness.leaderboard.runs import BoardRun
-from harness.leaderboard.scores import board_groups, columns_for, run_task_meta, run_values
-from harness.results.groups import group_summary
+from harness.leaderboard.scores import board_groups, columns_for, run_values
 from harness.leaderboard.significance import BoardComparison, board_comparison
 from harness.stats.comparison import CompareSettings
+from harness.stats.research_question import gap_group
 from harness.taskfiles.index import TaskIndex
-from harness.taskfiles.schema import GroupConfig
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +24,15 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
     task_names = {task for run in runs for task in run.results}
     groups = board_groups(list(index.groups.values()), task_names)
     columns = columns_for(groups, task_names)
-    values = {run.name: {**run_values(run.data, groups), **task_completeness(run.data, groups)} for run in runs}
+    values = {run.name: run_values(run.data, groups) for run in runs}
     by_name = {run.name: run for run in runs}
+    # The research-question chart compares like with like, target languages on both suites: IGLUE's
+    # average already leaves English out, XTREME's English-free average is derived (xtreme-targets).
+    derived = [gap_group(g) for g in groups if g.gap_language is None]
     comparisons: dict[str, BoardComparison] = {}
     for run in runs:
         if run.baseline and run.baseline in by_name:
-            comparisons[run.name] = board_comparison(by_name[run.baseline], run, groups, settings)
+            comparisons[run.name] = board_comparison(by_name[run.baseline], run, groups, settings, derived)
     correction = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}[settings.correction]
     settings_line = (f"* marks Δ significant at α = {settings.alpha} after {correction} correction (paired tests "
                      f"of harness compare — per language over all cells of the comparison, for averages over "
@@ -54,13 +56,3 @@ def build_leaderboard(runs: Sequence[BoardRun], index: TaskIndex, out: Path, set
         written.append(out / f"{task}.md")
     return written + [out / n for n in names]
 
-
-def task_completeness(data, groups: Sequence[GroupConfig]) -> dict[str, bool]:
-    """``<group>/<task>/complete``: whether the task's score covers all its official languages
-    (a column averaged over a subset gets the same † as a group average)."""
-    meta = run_task_meta(data)
-    out = {}
-    for group in groups:
-        for task, summary in group_summary(group, data.get("results", {}), meta)["tasks"].items():
-            out[f"{group.group}/{task}/complete"] = not summary["missing_languages"]
-    return out

@@ -1,17 +1,24 @@
 """Optional PNG plots (matplotlib is an optional extra): per-language Δ with CIs, and the research
-question's XTREME-gain vs IGLUE-gain chart."""
+question's XTREME-gain vs IGLUE-gain chart, both on target languages (English left out), as
+harness compare --text/--multimodal compares them: XTREME's official average includes English,
+IGLUE's does not, so the text side is the derived ``xtreme-targets`` average."""
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from harness.leaderboard.runs import BoardRun
+from harness.leaderboard.scores import run_task_meta
 from harness.leaderboard.significance import BoardComparison, Delta
 
 log = logging.getLogger(__name__)
-GAIN_GROUPS = ("xtreme", "iglue")  # the research question: the same checkpoint pair on both
+# the research question: the same checkpoint pair on both suites' target-language means
+GAIN_GROUPS = ("xtreme-targets", "iglue")
+GAIN_LABELS = {"xtreme-targets": "XTREME targets", "iglue": "IGLUE"}
 DELTA_CAPTION = ("QA tasks: Δ of (EM + F1) / 2 and the 95% CI of that average "
                  "(paired bootstrap; EM and F1 share each resample).")
 
@@ -60,10 +67,17 @@ def write_plots(out: Path, runs: Sequence[BoardRun], comparisons: Mapping[str, B
     return written
 
 
+def has_averaged_headline(run: BoardRun, cells) -> bool:
+    """Whether a plotted cell's headline averages several metrics (QA's (EM + F1) / 2), read from the
+    run's main metrics as build.py titles the task pages — not from a list of task names."""
+    meta = run_task_meta(run.data)
+    return any(len(meta.get(task, {}).get("main_metric", ())) > 1 for (task, _), _ in cells)
+
+
 def _delta_plot(plt, out: Path, run: BoardRun, cells) -> str | None:
     if not cells:
         return None
-    qa = any(task in ("xquad", "mlqa", "tydiqa") for (task, _), _ in cells)
+    qa = has_averaged_headline(run, cells)
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.22 * len(cells) + 1 + (0.4 if qa else 0))))
     colours = ["tab:red" if d.significant and d.delta < 0 else "tab:green" if d.significant else "tab:gray"
                for _, d in cells]
@@ -79,23 +93,40 @@ def _delta_plot(plt, out: Path, run: BoardRun, cells) -> str | None:
         fig.text(0.01, 0.005, DELTA_CAPTION, fontsize=6, wrap=True, va="bottom")
     fig.tight_layout(rect=(0, 0.04 if qa else 0, 1, 1))
     name = f"delta-{run.name}.png"
-    fig.savefig(out / name, dpi=110, metadata={"Software": None})
-    plt.close(fig)
+    _save(plt, fig, out / name)
     return name
 
 
 def _gain_plot(plt, out: Path, gains: Sequence[tuple[str, str, Delta]]) -> str:
-    colour = {"xtreme": "tab:blue", "iglue": "tab:orange"}
+    colour = {"xtreme-targets": "tab:blue", "iglue": "tab:orange"}
     fig, ax = plt.subplots(figsize=(6, 3 + 0.3 * len(gains)))
     for y, (_, group, d) in enumerate(gains):
         ax.errorbar([d.delta], [y], xerr=[[d.delta - d.ci_low], [d.ci_high - d.delta]], fmt="o",
                     color=colour.get(group, "tab:gray"), capsize=3)
-    ax.set_yticks(range(len(gains)), [f"{name} ({group.upper()})" for name, group, _ in gains], fontsize=8)
+    ax.set_yticks(range(len(gains)), [f"{name} ({GAIN_LABELS.get(group, group)})" for name, group, _ in gains],
+                  fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("gain from intermediate training (points, 95% CI)")
+    ax.set_xlabel("gain on the target-language mean, English left out (points, 95% CI)")
     ax.set_title("Gain from intermediate training: XTREME vs IGLUE")
     fig.tight_layout()
-    fig.savefig(out / "research-question.png", dpi=110, metadata={"Software": None})
-    plt.close(fig)
+    _save(plt, fig, out / "research-question.png")
     return "research-question.png"
+
+
+def _save(plt, fig, path: Path) -> None:
+    """Written beside the target and renamed over it, as every harness output is: a reader never
+    sees half a PNG, and an interrupted write leaves the previous one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fig.savefig(handle, format="png", dpi=110, metadata={"Software": None})
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    finally:
+        plt.close(fig)

@@ -44,15 +44,17 @@ def columns_for(groups: Sequence[GroupConfig], task_names: set[str]) -> list[Col
     return columns
 
 
-def run_values(data: Mapping, groups: Sequence[GroupConfig]) -> dict[str, float | None]:
-    """Column key → value (None where the run lacks it)."""
+def run_values(data: Mapping, groups: Sequence[GroupConfig]) -> dict[str, float | bool | None]:
+    """Column key → value (None where the run lacks it), and ``<key>/complete`` for the group
+    and task columns: whether the score covers every official language (else it gets a †)."""
     meta = run_task_meta(data)
     results = data.get("results", {})
-    values: dict[str, float | None] = {}
+    values: dict[str, float | bool | None] = {}
     for group in groups:
         summary = group_summary(group, results, meta)
         for task, task_summary in summary["tasks"].items():
             values[f"{group.group}/{task}"] = task_summary["score"]
+            values[f"{group.group}/{task}/complete"] = not task_summary["missing_languages"]
         values[group.group] = summary["score"]
         values[f"{group.group}/complete"] = summary["complete"]
         for category, score in summary.get("categories", {}).items():

@@ -13,7 +13,6 @@ from harness.leaderboard.runs import BoardRun
 from harness.stats.bootstrap import percentile_interval
 from harness.stats.cells import CellResult
 from harness.stats.comparison import Comparison, CompareSettings, compare
-from harness.stats.multiple import adjust
 from harness.stats.pairing import RunFolder
 from harness.taskfiles.schema import GroupConfig
 
@@ -37,29 +36,34 @@ class BoardComparison:
 
 
 def column_key(group: str, level: str, name: str) -> str:
+    """The leaderboard column (scores.columns_for) an average of harness compare fills."""
     suffix = name.split("/", 1)[1] if "/" in name else ""
     if level == "group":
         return group
     if level == "task":
         return f"{group}/{suffix}"
-    return f"{group}/[{suffix}]"  # category, gap, source language
+    if level in ("target", "gap"):
+        return f"{group}/[{level}]"
+    return f"{group}/[{suffix}]"  # category, source language
 
 
 def board_comparison(base: BoardRun, run: BoardRun, groups: Sequence[GroupConfig],
-                     settings: CompareSettings) -> BoardComparison:
+                     settings: CompareSettings, derived_groups: Sequence[GroupConfig] = ()) -> BoardComparison:
+    """``derived_groups`` (xtreme-targets, for the research-question chart) give Δ and CI, outside
+    the correction's family and so never a *."""
     try:
         result: Comparison = compare([RunFolder.load(base.path, base.name)], [RunFolder.load(run.path, run.name)],
-                                     groups, settings)
+                                     groups, settings, derived_groups)
     except HarnessError as err:
         log.warning("%s vs %s: no significance marks: %s", run.name, base.name, err)
         return BoardComparison({}, {}, note=f"not paired with {base.name}: {err}")
-    shown = list(result.aggregates)
-    # The family for the correction is the row: every average the leaderboard shows for this run.
-    adjusted = adjust([a.p_value for a in shown], settings.correction) if shown else []
     columns = {}
-    for agg, p in zip(shown, adjusted):
+    # compare() corrected the row's averages as their own family; its p_adjusted is read as it is,
+    # so a * here always means what harness compare and harness ci say about the same runs.
+    for agg in result.aggregates:
         key = column_key(agg.quantity.group, agg.quantity.level, agg.quantity.name)
-        columns[key] = Delta(agg.delta, agg.ci_low, agg.ci_high, float(p), bool(p < settings.alpha))
+        p = agg.p_adjusted
+        columns[key] = Delta(agg.delta, agg.ci_low, agg.ci_high, p, p is not None and p < settings.alpha)
     cells = {}
     main = {task: list(meta["main_metric"]) for task, meta in result.task_meta.items()}
     by_task_lang: dict[tuple[str, str], list] = {}

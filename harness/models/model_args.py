@@ -81,19 +81,32 @@ class ModelArgs:
     label_map: Mapping[str, str] = field(default_factory=dict)
     device_map: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # keys later kinds define
+    # The fields written out (k=v, a registry's model_args), even at their default value: they win
+    # in merged(), so `dtype=auto` on the command line undoes an entry's `dtype: bfloat16`.
+    # Bookkeeping only: not a setting, not compared, not recorded.
+    explicit: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting, without the ``explicit`` bookkeeping."""
+        values = asdict(self)
+        del values["explicit"]
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         """The settings that differ from the defaults (a run records these per task). Compared
         with each field's own default: device_map=auto is a setting even though dtype=auto is not."""
         defaults = ModelArgs()
-        return {k: v for k, v in asdict(self).items() if v != getattr(defaults, k)}
+        return {k: v for k, v in self.settings().items() if v != getattr(defaults, k)}
 
     def merged(self, other: "ModelArgs") -> "ModelArgs":
-        """Settings of ``other`` that were given win over this one's."""
-        changes = {k: v for k, v in asdict(other).items() if v != getattr(ModelArgs(), k)}
+        """Settings of ``other`` that were given win over this one's: those it set explicitly, even
+        to the default value, and those that differ from the default."""
+        defaults = ModelArgs()
+        changes = {k: v for k, v in other.settings().items()
+                   if k != "extra" and (k in other.explicit or v != getattr(defaults, k))}
         if other.extra:  # separate settings, merged key by key
             changes["extra"] = {**self.extra, **other.extra}
-        return replace(self, **changes)
+        return replace(self, **changes, explicit=self.explicit | other.explicit | frozenset(changes) - {"extra"})
 
 
 def _bool(key: str, value: str) -> bool:
@@ -161,7 +174,7 @@ def build_model_args(values: Mapping[str, Any], extra_keys: Mapping[str, str] | 
         else:
             allowed = sorted([*KEYS, *extra_keys])
             raise HarnessError(f"--model_args: unknown key {key!r}; expected one of {', '.join(allowed)}")
-    return ModelArgs(**fields, extra=extra)
+    return ModelArgs(**fields, extra=extra, explicit=frozenset(fields))
 
 
 def parse_model_args(text: str | None, extra_keys: Mapping[str, str] | None = None) -> ModelArgs:

@@ -72,6 +72,13 @@ class RegistryEntry:
         """The name shared by all seeds of one recipe."""
         return self.seed_of or self.name
 
+    @property
+    def uses_demo(self) -> bool:
+        """Whether the entry names the built-in demo checkpoints (its tasks then read the demo data)."""
+        from harness.demo.checkpoints import DEMO_VARIANTS
+
+        return self.model in DEMO_VARIANTS or any(t.model in DEMO_VARIANTS for t in self.tasks.values())
+
     def model_spec(self, cli_args: ModelArgs):
         from harness.demo.checkpoints import DEMO_VARIANTS, ensure_demo_checkpoints
         from harness.models.spec import ModelSpec
@@ -82,7 +89,6 @@ class RegistryEntry:
         # The entry's revision pins `model` only; a head is another repository with its own history.
         default_args = self.model_args.merged(ModelArgs(revision=self.revision)).merged(cli_args)
         head_args = self.model_args.merged(cli_args)
-        uses_demo = self.model in DEMO_VARIANTS or any(t.model in DEMO_VARIANTS for t in self.tasks.values())
         default, per_task, per_task_args = self.model, {}, {}
         if self.model in DEMO_VARIANTS:
             folders = demo(self.model)
@@ -96,7 +102,7 @@ class RegistryEntry:
             else:
                 per_task[task] = ckpt.model
             per_task_args[task] = self.model_args.merged(ckpt.model_args).merged(cli_args)
-        return ModelSpec(self.name, default, per_task, default_args, per_task_args, demo=uses_demo,
+        return ModelSpec(self.name, default, per_task, default_args, per_task_args, demo=self.uses_demo,
                          description=self.description, registry_file=str(self.source_file))
 
 

@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 from harness.errors import HarnessError
 from harness.fileio import read_json
-from harness.registry.checkpoints import Registry, RegistryEntry
+from harness.registry.checkpoints import Registry
 from harness.results.store import RESULTS
 from harness.taskfiles.schema import TaskConfig
 
@@ -71,12 +71,6 @@ def run_sweep(registry: Registry, tasks: Sequence[str], root: Path, only: Sequen
     return outcome
 
 
-def uses_demo(entry: RegistryEntry) -> bool:
-    from harness.demo.checkpoints import DEMO_VARIANTS
-
-    return entry.model in DEMO_VARIANTS or any(t.model in DEMO_VARIANTS for t in entry.tasks.values())
-
-
 def _expected_languages(task: TaskConfig, data_dirs: Mapping[str, str], demo: bool) -> list[str] | None:
     from harness.data.sources import resolve_source
     from harness.evaluator.evaluate import select_languages
@@ -119,7 +113,7 @@ def run_finished(folder: Path, tasks: Sequence[TaskConfig], data_dirs: Mapping[s
 def pending_entries(registry: Registry, names: Sequence[str], tasks: Sequence[TaskConfig], root: Path,
                     data_dirs: Mapping[str, str], limit: int | None) -> list[str]:
     return [name for name in names
-            if not run_finished(root / name, tasks, data_dirs, uses_demo(registry.entries[name]), limit)]
+            if not run_finished(root / name, tasks, data_dirs, registry.entries[name].uses_demo, limit)]
 
 
 def slurm_script(registry: Registry, tasks: Sequence[str], root: Path, names: Sequence[str], gpus: int = 1,

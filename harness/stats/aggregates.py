@@ -34,9 +34,9 @@ SOURCE_LANGUAGE = "en"
 
 @dataclass(frozen=True)
 class Quantity:
-    name: str  # "xtreme", "xtreme/classification", "xtreme/xnli", "iglue/gap", "iglue/en"
+    name: str  # "xtreme", "xtreme/classification", "xtreme/xnli", "iglue/gap", "iglue/en", "iglue/target"
     group: str
-    level: str  # group, category, task, gap, source
+    level: str  # group, category, task, source, target, gap
     weights: Mapping[Key, float] = field(repr=False)
     offset: float
     tasks: tuple[str, ...]  # whose per-language deltas the sign and Wilcoxon tests use
@@ -66,7 +66,9 @@ def _summaries(group: GroupConfig, values: Mapping[Key, float], task_meta: Mappi
     for task, summary in s["tasks"].items():
         out[f"{name}/{task}"] = ("task", summary["score"], (task,), not summary["missing_languages"])
     if group.gap_language is not None:
+        # source, target and gap over the same tasks (those with a source score): source − target = gap
         out[f"{name}/{group.gap_language}"] = ("source", s.get(group.gap_language), (), s["complete"])
+        out[f"{name}/target"] = ("target", s.get("target"), (), s["complete"])
         out[f"{name}/gap"] = ("gap", s.get("gap"), (), s["complete"])
     return out
 
@@ -141,6 +143,7 @@ class AggregateResult:
     wilcoxon_p: float | None
     replicates: tuple[np.ndarray, np.ndarray] = field(repr=False)
     p_adjusted: float | None = None  # over the comparison's averages, their own family
+    in_family: bool = True  # False: a derived average (xtreme-targets), no adjusted p, not in ASO's family
 
     @property
     def delta(self) -> float:
@@ -156,6 +159,7 @@ class AggregateResult:
             "sign_test_p": self.sign_test_p, "wilcoxon_p": self.wilcoxon_p,
             "languages": len(deltas), "languages_better": sum(d > 0 for d in deltas),
             "languages_worse": sum(d < 0 for d in deltas), "complete": self.quantity.complete,
+            "in_family": self.in_family,
         }
 
 

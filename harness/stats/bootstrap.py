@@ -2,7 +2,9 @@
 
 Percentile confidence intervals (Efron & Tibshirani 1993) of Δ = treatment − baseline, and a
 bootstrap p-value by inverting them: the smallest α at which the (1 − α) percentile interval
-leaves out 0 — so p < α exactly when the interval excludes 0 (up to the resolution of R).
+leaves out 0. So p < α exactly when the interval at level 1 − α excludes 0 (up to the resolution
+of R); the intervals reported are at ``--ci_level``, set apart from ``--alpha``, so the decisions
+(the * marks, the research question's verdict) read p and α, never whether an interval excludes 0.
 Unlike deep-significance's ``bootstrap_test``, the two systems share the resample indices.
 """
 

@@ -3,7 +3,12 @@
 Δ is always treatment − baseline. The family for the multiple-comparison correction is every
 cell of this comparison (each task's main metrics × each language both runs have), fixed by the
 runs' contents before any p-value is computed; cells only one run has are listed as unpaired.
-The suite averages are a second family, every average the comparison reports, corrected alike.
+The suite averages are a second family, every average of the task index's groups that the runs
+cover, corrected alike. Averages of *derived* groups (``xtreme-targets``, XTREME without English,
+which the research question and the leaderboard's chart compare with IGLUE) are computed and
+reported beside them, with their raw p but no adjusted one: they are left out of both the
+correction's family and ASO's, so asking for them never changes the p-values of the official
+averages (``harness compare A B`` and ``harness compare --text A,B`` agree on ``xtreme``).
 """
 
 from __future__ import annotations
@@ -69,7 +74,9 @@ def run_label(runs: Sequence[RunFolder]) -> str:
 
 
 def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], groups: Sequence[GroupConfig],
-            settings: CompareSettings) -> Comparison:
+            settings: CompareSettings, derived_groups: Sequence[GroupConfig] = ()) -> Comparison:
+    """``derived_groups``: extra averages, reported but outside the averages' correction family and
+    the ASO family (see the module docstring)."""
     base, treat = baseline[0], treatment[0]
     unpaired = unpaired_cells(base, treat)
     cells = compare_cells(pair_runs(base, treat), settings.resamples, settings.seed, settings.level)
@@ -78,13 +85,18 @@ def compare(baseline: Sequence[RunFolder], treatment: Sequence[RunFolder], group
     tasks = list(dict.fromkeys(c.task for c in cells))
     task_meta = {task: {"main_metric": list(base.main_metric(task)),
                         "languages": list(base.task_meta(task).get("official_languages", []))} for task in tasks}
-    covering = [g for g in groups if set(g.tasks) & set(tasks)]
-    aggregates = suite_aggregates(cells, covering, task_meta, settings.level)
+    def covering(chosen: Sequence[GroupConfig]) -> list[GroupConfig]:
+        return [g for g in chosen if set(g.tasks) & set(tasks)]
+
+    aggregates = suite_aggregates(cells, covering(groups), task_meta, settings.level)
     # The averages re-use the cells' examples, so they are not more evidence in the cells' family;
     # they form their own (as the leaderboard and the CI gate treat them), corrected the same way.
     for agg, p in zip(aggregates, adjust([a.p_value for a in aggregates], settings.correction)):
         agg.p_adjusted = float(p)
     seeds = seed_comparison(baseline, treatment, cells, aggregates, settings.alpha, settings.correction,
                             settings.seed, settings.aso_resamples)
-    return Comparison(run_label(baseline), run_label(treatment), cells, aggregates, seeds, settings, task_meta,
-                      unpaired)
+    derived = suite_aggregates(cells, covering(derived_groups), task_meta, settings.level)
+    for agg in derived:
+        agg.in_family = False
+    return Comparison(run_label(baseline), run_label(treatment), cells, aggregates + derived, seeds, settings,
+                      task_meta, unpaired)

@@ -24,23 +24,27 @@ log = logging.getLogger(__name__)
 RESULTS = "results.json"
 
 
-def resolve_run_argument(argument: str, results_root: Path | None = None, registry=None) -> list[Path]:
+def resolve_run_argument(argument: str, results_root: Path | None = None, registry=None,
+                         task_names=None) -> list[Path]:
     """A command-line run argument → its run folders (several for a comma list of seeds).
 
     Each part is a run folder (holding results.json), a folder of that name under
     ``results_root``, or a checkpoints.yaml name: its run folder under the results root (the
     registry's ``results_root`` unless one is given) — for a recipe with several seeds
-    (entries with ``seed_of``), the folders of every seed that has been run.
+    (entries with ``seed_of``), the folders of every seed that has been run. Without a
+    ``registry``, the default checkpoints.yaml is read only for a part that is not a run folder
+    (checked against ``task_names``, the caller's task index with its --include_path tasks), so
+    comparing plain run folders never depends on an unrelated registry file.
     """
     parts = [part.strip() for part in argument.split(",") if part.strip()]
     if not parts:
         raise HarnessError(f"run argument {argument!r}: expected a run folder or a comma-separated list of them")
-    if registry is None:
-        registry = _default_registry()
     folders = []
     for part in parts:
         candidates = [Path(part)] + ([Path(results_root) / part] if results_root is not None else [])
         found = next((c for c in candidates if (c / RESULTS).is_file()), None)
+        if found is None and registry is None:
+            registry = _default_registry(task_names)
         if found is None and registry is not None and part in registry.entries:
             folders.extend(_registry_runs(registry, part, results_root))
             continue
@@ -52,11 +56,11 @@ def resolve_run_argument(argument: str, results_root: Path | None = None, regist
     return folders
 
 
-def _default_registry():
+def _default_registry(task_names=None):
     from harness.registry.checkpoints import default_registry_path, load_registry
 
     path = default_registry_path()
-    return load_registry(path) if path is not None and path.is_file() else None
+    return load_registry(path, task_names) if path is not None and path.is_file() else None
 
 
 def _registry_runs(registry, name: str, results_root: Path | None) -> list[Path]:

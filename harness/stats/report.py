@@ -58,19 +58,22 @@ def comparison_markdown(comparison: Comparison) -> str:
         lines += ["", f"## {task}", "",
                   _table(rows, ["lang", "metric", "n", "baseline", "treatment", "Δ", f"{level} CI", "test", "p",
                                 f"p ({s.correction})", ""])]
+    family = [a for a in comparison.aggregates if a.in_family]
+    derived = [a for a in comparison.aggregates if not a.in_family]
     if comparison.aggregates:
         lines += ["", "## Averages", "",
                   "As results.json averages them; intervals and p from the stratified paired bootstrap "
                   "(resampling within each task × language); the sign and Wilcoxon tests treat languages as the "
                   "units (per-language Δ of the headline, averaged over the tasks that have the language) and use "
                   "the target languages only: English, the source language, is left out on both benchmarks. "
-                  f"The {len(comparison.aggregates)} averages are their own family for the correction ({correction}; "
-                  f"they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. The sign and Wilcoxon p are "
-                  "uncorrected.", ""]
+                  f"The {len(family)} averages{' without ‡' if derived else ''} are their own family for the "
+                  f"correction ({correction}; they re-use the cells' examples); * marks adjusted p < {s.alpha:g}. "
+                  "The sign and Wilcoxon p are uncorrected." + (" ‡: derived for the research question (English left out), reported with its "
+                                    "raw p only, outside the correction's family and ASO's." if derived else ""), ""]
         rows = []
         for a in comparison.aggregates:
             d = a.to_dict(s.alpha)
-            name = a.quantity.name + ("" if a.quantity.complete else " (subset)")
+            name = a.quantity.name + ("" if a.quantity.complete else " (subset)") + ("" if a.in_family else " ‡")
             rows.append([name, _num(a.baseline), _num(a.treatment), _num(a.delta, True), _ci(a.ci_low, a.ci_high),
                          _p(a.p_value), _p(a.p_adjusted),
                          f"{d['languages_better']}/{d['languages_worse']}" if d["languages"] else "–",
@@ -137,10 +140,12 @@ def research_markdown(rq: Mapping) -> str:
 
 def _explanation(rq: Mapping) -> list[str]:
     level = f"{100 * rq['confidence_level']:g}%"
+    alpha = rq["alpha"]
     out = [f"What \"degrades\" means here: the gain from intermediate training degrades from text to multimodal "
-           f"when text − multimodal is above 0 for the gain (or the gain per point of headroom) with its {level} "
-           f"interval entirely above 0, and, for the transfer gap (English minus the target-language mean, where a "
-           f"negative change is the benefit), when the difference is below 0 with its interval entirely below 0."]
+           f"when text − multimodal has a bootstrap p below α = {alpha:g} and is above 0 for the gain (or the gain "
+           f"per point of headroom), or, for the transfer gap (English minus the target-language mean, where a "
+           f"negative change is the benefit), below 0. The {level} intervals describe the size; the verdict "
+           f"follows p and α."]
     for r in rq["rows"]:
         if r["verdict"] == "unavailable":
             out.append(f"- {r['quantity']}: unavailable: {r['reason']}.")
@@ -155,7 +160,7 @@ def _explanation(rq: Mapping) -> list[str]:
         elif r["verdict"] == "improves":
             reading = "so the benefit is larger for the multimodal model"
         else:
-            reading = "an interval that includes 0: no evidence either way at this level"
+            reading = f"p not below α = {alpha:g}: no evidence either way at this level"
         out.append(f"- {r['quantity']}: text {_num(r['text'], True)}, multimodal {_num(r['multimodal'], True)}; "
                    f"difference {_num(r['difference'], True)} with {level} interval {_ci(low, high)} "
                    f"(p = {_p(r['p_value'])}), {reading}.")

@@ -18,8 +18,10 @@ official average already leaves it out, XTREME's includes it, so the text side u
 - for reference, the gain on the official averages (XTREME's with English), without a difference:
   those two are not the same quantity.
 
-"Degrades" means the multimodal benefit is significantly smaller: for the gains a difference
-(text − multimodal) whose interval lies above 0; for the gap change one whose interval lies below 0.
+"Degrades" means the multimodal benefit is significantly smaller: the difference (text −
+multimodal) has a bootstrap p below α (``--alpha``) and lies above 0 for the gains, below 0 for the
+gap change. The interval beside it is at ``--ci_level``, set apart from α, so it is a description,
+not the test: only when ci_level = 1 − α does "excludes 0" say the same.
 """
 
 from __future__ import annotations
@@ -91,16 +93,17 @@ def _interval(reps: np.ndarray, level: float) -> list[float]:
     return list(percentile_interval(reps[np.isfinite(reps)], level))
 
 
-def _verdict(low: float, high: float, direction: int) -> str:
-    if (direction > 0 and low > 0) or (direction < 0 and high < 0):
-        return "degrades"  # the multimodal benefit is significantly smaller
-    if (direction > 0 and high < 0) or (direction < 0 and low > 0):
-        return "improves"
-    return "no significant difference"
+def _verdict(difference: float, p_value: float, alpha: float, direction: int) -> str:
+    """Significance from p < α (the level the user asked the tests at), the side from the sign of
+    text − multimodal read in the quantity's direction."""
+    if not (p_value < alpha and np.isfinite(difference) and difference != 0):
+        return "no significant difference"
+    # a larger text benefit than multimodal: the multimodal benefit is significantly smaller
+    return "degrades" if direction * difference > 0 else "improves"
 
 
 def _row(label: str, basis: str, direction: int, text: tuple[float, np.ndarray], mm: tuple[float, np.ndarray],
-         level: float, compared: bool = True) -> dict:
+         level: float, alpha: float, compared: bool = True) -> dict:
     (text_value, text_reps), (mm_value, mm_reps) = text, mm
     row = {"quantity": label, "basis": basis, "better": "higher" if direction > 0 else "lower",
            "text": text_value, "text_ci": _interval(text_reps, level),
@@ -111,8 +114,9 @@ def _row(label: str, basis: str, direction: int, text: tuple[float, np.ndarray],
         difference = text_reps - mm_reps
         finite = difference[np.isfinite(difference)]
         low, high = percentile_interval(finite, level)
-        row.update({"difference": text_value - mm_value, "ci_low": low, "ci_high": high,
-                    "p_value": bootstrap_p_value(finite), "verdict": _verdict(low, high, direction)})
+        p_value = bootstrap_p_value(finite)
+        row.update({"difference": text_value - mm_value, "ci_low": low, "ci_high": high, "p_value": p_value,
+                    "verdict": _verdict(text_value - mm_value, p_value, alpha, direction)})
     return row
 
 
@@ -134,7 +138,7 @@ def _side(comparison: Comparison, group: GroupConfig, flag: str) -> dict:
 
 def research_question(text: Comparison, multimodal: Comparison, text_group: GroupConfig,
                       multimodal_group: GroupConfig) -> dict:
-    level = text.settings.level
+    level, alpha = text.settings.level, text.settings.alpha
     sides = ((text, text_group, "--text"), (multimodal, multimodal_group, "--multimodal"))
     rows = []
     for label, which, read, direction in QUANTITIES:
@@ -145,16 +149,17 @@ def research_question(text: Comparison, multimodal: Comparison, text_group: Grou
             rows.append(_unavailable(label, basis, direction,
                                      "; ".join(_gap_missing_reason(*m) for m in missing)))
             continue
-        rows.append(_row(label, basis, direction, read(found[0]), read(found[1]), level))
+        rows.append(_row(label, basis, direction, read(found[0]), read(found[1]), level, alpha))
     with_english = [g.group for _, g, _ in sides if _average_name(g, "official") != _average_name(g, "targets")]
     if with_english:
         # For reference only: the headline numbers people quote, which differ in whether English counts.
         official = [_aggregate(c, g, "official", flag) for c, g, flag in sides]
         rows.append(_row(f"gain, official averages ({', '.join(with_english)} with English)", "official average",
-                         +1, _gain(official[0]), _gain(official[1]), level, compared=False))
+                         +1, _gain(official[0]), _gain(official[1]), level, alpha, compared=False))
     return {
         "text": _side(text, text_group, "--text"),
         "multimodal": _side(multimodal, multimodal_group, "--multimodal"),
         "confidence_level": level,
+        "alpha": alpha,
         "rows": rows,
     }

@@ -15,7 +15,7 @@ EXTRA_TOP = {"settings", "unpaired"}
 EXTRA_CELL = {"n", "significant", "detail"}
 AGGREGATE = {"name", "group", "level", "baseline", "treatment", "delta", "ci_low", "ci_high", "p_value", "p_adjusted",
              "significant", "sign_test_p", "wilcoxon_p", "languages", "languages_better", "languages_worse",
-             "complete"}
+             "complete", "in_family"}
 SETTINGS = {"resamples", "seed", "alpha", "correction", "aso_resamples", "ci_level", "interval", "bootstrap"}
 
 
@@ -197,3 +197,58 @@ def test_research_question_sides_take_seed_lists_joined_by_plus(demo_runs, mm_ru
 def test_research_question_pair_with_an_empty_seed_exits_2():
     result = run_cli("compare", "--text", "a+,b", "--multimodal", "c,d")
     assert result.code == 2 and "expected BASE,TREAT" in result.err and "B1+B2,T1+T2" in result.err
+
+
+def test_the_research_question_leaves_the_official_averages_p_values_as_they_are(demo_runs, mm_runs, tmp_path):
+    # xtreme-targets is derived for the question: it must not join the averages' correction family
+    # or the ASO family, or `--text A,B` would report other adjusted p-values for xtreme than `A B`.
+    base, treat = f"{demo_runs['base']},{demo_runs['base2']}", f"{demo_runs['treat']},{demo_runs['treat2']}"
+    common = ["--resamples", "200", "--aso_resamples", "20"]
+    plain = run_cli("compare", base, treat, *common, "--json", tmp_path / "plain.json")
+    assert plain.code == 0, plain.err
+    question = run_cli("compare", "--text", f"{base.replace(',', '+')},{treat.replace(',', '+')}",
+                       "--multimodal", mm_runs["pair"], "--multimodal_group", "mm_suite",
+                       "--include_path", mm_runs["tasks"], *common, "--json", tmp_path / "rq.json")
+    assert question.code == 0, question.err
+    plain_data = json.loads((tmp_path / "plain.json").read_text())
+    text_data = json.loads((tmp_path / "rq.json").read_text())["comparisons"][0]
+
+    def adjusted(data):
+        return {a["name"]: a["p_adjusted"] for a in data["aggregates"] if a["in_family"]}
+
+    assert adjusted(text_data) == adjusted(plain_data) and "xtreme" in adjusted(plain_data)
+    derived = [a for a in text_data["aggregates"] if not a["in_family"]]
+    assert {a["name"] for a in derived} >= {"xtreme-targets", "xtreme-targets/gap"}
+    assert all(a["p_adjusted"] is None and a["p_value"] is not None for a in derived)
+    assert text_data["seeds"]["family"] == plain_data["seeds"]["family"]
+    assert text_data["seeds"]["confidence_level"] == plain_data["seeds"]["confidence_level"]
+    assert any(line.startswith("| xtreme-targets ") and "‡" in line for line in question.out.splitlines())
+
+
+def test_comparing_run_folders_never_reads_the_registry(tmp_path, monkeypatch):
+    from tests.runs_factory import make_run
+
+    monkeypatch.delenv("HARNESS_CHECKPOINTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checkpoints.yaml").write_text("checkpoints: {broken: {family: not-a-family}}\n")
+    a = make_run(tmp_path / "a", "a", {"de": [1, 0, 1, 1]})
+    b = make_run(tmp_path / "b", "b", {"de": [1, 1, 1, 1]})
+    result = run_cli("compare", a, b, "--resamples", "50")
+    assert result.code == 0, result.err
+    named = run_cli("compare", a, "broken", "--resamples", "50")  # a name does read it, and names the problem
+    assert named.code == 2 and "checkpoints.yaml" in named.err
+
+
+def test_registry_names_are_checked_against_the_include_path_tasks(mm_runs, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.delenv("HARNESS_CHECKPOINTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    base, treat = mm_runs["pair"].split(",")
+    shutil.copytree(base, tmp_path / "runs" / "mm-a")
+    shutil.copytree(treat, tmp_path / "runs" / "mm-b")
+    (tmp_path / "checkpoints.yaml").write_text(
+        "results_root: runs\ncheckpoints:\n  mm-a: {family: vision-language, model: x, tasks: {mm_nli: y}}\n"
+        "  mm-b: {family: vision-language, model: z}\n")
+    result = run_cli("compare", "mm-a", "mm-b", "--include_path", mm_runs["tasks"], "--resamples", "50")
+    assert result.code == 0, result.err

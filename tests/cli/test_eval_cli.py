@@ -325,3 +325,16 @@ def test_tasks_command_lists_languages_metrics_sources():
     result = run_cli("tasks")
     assert result.code == 0
     assert "tatoeba" in result.out and "google/xtreme" in result.out and "accuracy_reverse" in result.out
+
+
+def test_model_args_help_lists_every_key_the_parser_accepts():
+    import argparse
+
+    from harness.cli.main import build_parser
+    from harness.models.model_args import EXTRA_KEYS, KEYS
+
+    subcommands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    text = " ".join(subcommands.choices["eval"].format_help().split())
+    for key in [*KEYS, *EXTRA_KEYS]:
+        assert f"{key}," in text or f"{key};" in text or f"{key} " in text, key
+    assert "doc_stride" in text and "device_map" in text

@@ -7,6 +7,7 @@ import yaml
 
 from tests.helpers import run_cli
 from tests.runs_factory import make_run
+from tests.stats.run_folders import ACCURACY, binary_stats, write_run
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -105,6 +106,14 @@ def test_workflow_caches_the_baseline_run_but_never_the_candidates():
     assert not any(c == gate.results or gate.results in c.parents for c in cached)
 
 
+def test_workflow_baseline_cache_is_never_restored_across_harness_code_changes():
+    (step,) = [s for s in workflow_steps()
+               if "actions/cache" in s.get("uses", "") and s["with"]["path"] == "baseline-runs"]
+    code = "hashFiles('harness/**/*.py', 'tasks/**'"
+    keys = [step["with"]["key"], *[k for k in step["with"]["restore-keys"].splitlines() if k.strip()]]
+    assert all(code in key for key in keys), keys
+
+
 def test_workflow_pick_step_names_the_baseline_and_keys_its_cache(tmp_path):
     import subprocess
     import sys
@@ -142,3 +151,75 @@ def test_a_task_the_baseline_skipped_is_named_not_gated(runs, tmp_path):
     assert "- pawsx: skipped by the baseline: checkpoints.yaml" in (tmp_path / "s.md").read_text()
     everything_skipped = run_cli("ci", "--candidate", pawsx, "--baseline", runs["base"], "--tasks", "pawsx")
     assert everything_skipped.code == 2 and "nothing to gate" in everything_skipped.err
+
+
+MM_TASK = """task: {name}
+kind: pair_classification
+languages: [en, ar, id]
+metrics: [accuracy]
+data:
+  demo: xnli
+"""
+MM_GROUP = """group: mm_suite
+tasks: [mm_nli, mm_vqa]
+exclude_languages: [en]
+gap_language: en
+"""
+
+
+@pytest.fixture
+def gap_runs(tmp_path):
+    """A suite with a transfer gap (IGLUE's shape): a baseline at 80% English / 50% targets, a
+    candidate that closes the gap (targets +15) and one that widens it (English +15)."""
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    for name in ("mm_nli", "mm_vqa"):
+        (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
+    (tasks / "mm_suite.yaml").write_text(MM_GROUP)
+
+    def run(name, english, target):
+        flags = {"en": [1] * english + [0] * (400 - english), "ar": [1] * target + [0] * (400 - target),
+                 "id": [1] * target + [0] * (400 - target)}
+        units = {t: {lang: binary_stats(f) for lang, f in flags.items()} for t in ("mm_nli", "mm_vqa")}
+        return write_run(tmp_path / name, units, {"mm_nli": ACCURACY, "mm_vqa": ACCURACY})
+
+    return {"tasks": tasks, "base": run("base", 320, 200), "closes": run("closes", 320, 260),
+            "widens": run("widens", 380, 200)}
+
+
+def gap_gate(runs, candidate, tmp_path):
+    return run_cli("ci", "--candidate", runs[candidate], "--baseline", runs["base"], "--tasks", "mm_suite",
+                   "--include_path", runs["tasks"], "--resamples", "500", "--summary", tmp_path / "s.md")
+
+
+def test_closing_the_transfer_gap_passes(gap_runs, tmp_path):
+    result = gap_gate(gap_runs, "closes", tmp_path)
+    assert result.code == 0, result.out
+    assert "PASS" in (tmp_path / "s.md").read_text()
+
+
+def test_a_significantly_wider_transfer_gap_fails_and_says_so(gap_runs, tmp_path):
+    result = gap_gate(gap_runs, "widens", tmp_path)
+    assert result.code == 1, result.out
+    summary = (tmp_path / "s.md").read_text().split("<details>")[0]
+    assert "average mm_suite/gap (transfer gap grew) | +15.00" in summary
+    assert "a rise of more than 1 points: the gap growing" in summary
+    assert "mm_suite/gap" in result.err
+    # English rose; nothing else counts as a regression
+    assert summary.count("| average ") == 1 and "accuracy" not in summary
+
+
+def test_the_gate_reads_the_averages_adjusted_p_from_the_comparison(gap_runs, tmp_path, monkeypatch):
+    # The averages' correction happens once, in compare(); the gate must not redo it its own way.
+    import harness.gate.regression as regression
+
+    real = regression.compare
+
+    def compare_with_marked_p(*args, **kwargs):
+        comparison = real(*args, **kwargs)
+        for agg in comparison.aggregates:
+            agg.p_adjusted = 0.5
+        return comparison
+
+    monkeypatch.setattr(regression, "compare", compare_with_marked_p)
+    assert gap_gate(gap_runs, "widens", tmp_path).code == 0

@@ -96,3 +96,26 @@ def test_iglue_task_page_averages_target_languages_and_shows_english_apart(root,
     readme = (tmp_path / "board" / "README.md").read_text()
     vl = next(line for line in readme.splitlines() if line.startswith("| vl"))
     assert "40.00 †" in vl  # the README's xvnli score: the same target mean, over 2 of 4 target languages
+
+
+def test_average_marks_use_the_adjusted_p_compare_stored(root, monkeypatch):
+    # One correction of the averages, in compare(): the leaderboard shows its p_adjusted as it is.
+    import harness.leaderboard.significance as significance
+    from harness.leaderboard.runs import BoardRun
+    from harness.stats.comparison import CompareSettings
+    from harness.taskfiles.index import TaskIndex
+
+    real = significance.compare
+
+    def compare_with_marked_p(*args, **kwargs):
+        comparison = real(*args, **kwargs)
+        for i, agg in enumerate(comparison.aggregates):
+            agg.p_adjusted = 0.001 * (i + 1)
+        return comparison
+
+    monkeypatch.setattr(significance, "compare", compare_with_marked_p)
+    runs = root / "runs"
+    board = significance.board_comparison(BoardRun("base", runs / "base", {}), BoardRun("better", runs / "better", {}),
+                                          list(TaskIndex.load().groups.values()), CompareSettings(resamples=200))
+    marked = sorted(d.p_adjusted for key, d in board.columns.items())
+    assert marked and marked == [pytest.approx(0.001 * (i + 1)) for i in range(len(marked))]

@@ -38,3 +38,10 @@ def test_to_dict_records_every_setting_that_differs_from_its_default():
     assert parse_model_args("device_map=auto,dtype=auto").to_dict() == {"device_map": "auto"}
     assert parse_model_args("dtype=bfloat16,trust_remote_code=true").to_dict() == {"dtype": "bfloat16",
                                                                                   "trust_remote_code": True}
+
+
+def test_explicit_keys_are_bookkeeping_not_settings():
+    given = parse_model_args("dtype=auto,max_length=128")
+    assert given == ModelArgs(max_length=128) and given.to_dict() == {"max_length": 128}
+    assert given.explicit == {"dtype", "max_length"}
+    assert "explicit" not in given.settings()

@@ -169,3 +169,14 @@ def test_tasks_from_include_paths_are_accepted_when_named(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("checkpoints: {a: {family: text, model: x, tasks: {my_task: y}}}")
     assert load_registry(path, task_names={"my_task"}).entries["a"].tasks["my_task"].model == "y"
+
+
+def test_an_entry_uses_the_demo_when_its_model_or_any_head_is_a_demo_checkpoint(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("checkpoints:\n  whole: {family: text, model: demo}\n"
+                    "  head: {family: text, model: org/enc, tasks: {xnli: demo-intermediate}}\n"
+                    "  hub: {family: text, model: org/enc, tasks: {xnli: org/xnli}}\n")
+    entries = load_registry(path).entries
+    assert entries["whole"].uses_demo and entries["head"].uses_demo and not entries["hub"].uses_demo
+    # the spec the evaluator gets says the same (it picks the demo data from it)
+    assert not entries["hub"].model_spec(ModelArgs()).demo

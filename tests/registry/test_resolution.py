@@ -15,7 +15,8 @@ checkpoints:
     family: text
     model: org/encoder
     revision: encoder-rev
-    model_args: {max_length: 256, pooling: cls, family: generative}
+    model_args: {max_length: 256, pooling: cls, family: generative, dtype: bfloat16, autocast: float16,
+                 trust_remote_code: true}
     tasks:
       xnli:
         model: org/xnli-head
@@ -53,6 +54,16 @@ def test_command_line_model_args_win_over_everything(layered):
     spec = layered.model_spec(ModelArgs(max_length=64, revision="cli-rev"))
     for task in ("xnli", "panx", "tatoeba"):
         assert spec.args_for(task).max_length == 64 and spec.args_for(task).revision == "cli-rev", task
+    # A value written on the command line wins even when it is the default: it undoes the entry's.
+    from harness.models.model_args import parse_model_args
+
+    spec = layered.model_spec(parse_model_args("dtype=auto,autocast=none,trust_remote_code=false"))
+    for task in ("xnli", "panx", "tatoeba"):
+        args = spec.args_for(task)
+        assert (args.dtype, args.autocast, args.trust_remote_code) == ("auto", "none", False), task
+        assert args.max_length in (128, 256) and args.pooling == "cls", task  # what the command line left alone
+    kept = layered.model_spec(ModelArgs()).args_for("panx")
+    assert (kept.dtype, kept.autocast, kept.trust_remote_code) == ("bfloat16", "float16", True)
 
 
 def test_revision_inside_entry_model_args_is_refused(tmp_path):

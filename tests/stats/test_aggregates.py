@@ -53,6 +53,10 @@ def test_iglue_averages_leave_english_out_and_report_english_and_the_gap():
     assert quantities["ig/en"].value(v) == pytest.approx(v[("xvnli", "en", "accuracy")])
     assert quantities["ig/gap"].value(v) == pytest.approx(v[("xvnli", "en", "accuracy")] - xvnli_targets)
     assert ("xvnli", "en", "accuracy") not in quantities["ig"].weights
+    # the target mean over the gap's tasks (MaRVL has no English here): source − target = gap
+    target = quantities["ig/target"]
+    assert target.level == "target" and target.value(v) == pytest.approx(xvnli_targets)
+    assert quantities["ig/en"].value(v) - target.value(v) == pytest.approx(quantities["ig/gap"].value(v))
 
 
 def _cells(base, treat, resamples=50, seed=0):

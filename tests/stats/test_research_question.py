@@ -108,11 +108,43 @@ def test_a_missing_transfer_gap_is_shown_as_unavailable_with_the_reason(comparis
 
 
 def test_verdict_reads_each_quantity_in_its_own_direction():
-    assert _verdict(0.5, 2.0, +1) == "degrades"
-    assert _verdict(-2.0, -0.5, +1) == "improves"
-    assert _verdict(-0.5, 2.0, +1) == "no significant difference"
-    assert _verdict(-2.0, -0.5, -1) == "degrades"
-    assert _verdict(0.5, 2.0, -1) == "improves"
+    assert _verdict(1.2, 0.001, 0.05, +1) == "degrades"
+    assert _verdict(-1.2, 0.001, 0.05, +1) == "improves"
+    assert _verdict(1.2, 0.2, 0.05, +1) == "no significant difference"
+    assert _verdict(-1.2, 0.001, 0.05, -1) == "degrades"
+    assert _verdict(1.2, 0.001, 0.05, -1) == "improves"
+    assert _verdict(float("nan"), 0.001, 0.05, +1) == "no significant difference"
+
+
+def _fixed_comparison(names_and_gains, alpha):
+    """A comparison whose averages have the given bootstrap replicates of the gain."""
+    from harness.stats.aggregates import AggregateResult, Quantity
+    from harness.stats.comparison import Comparison
+
+    aggregates = []
+    for name, gains in names_and_gains.items():
+        level = "gap" if name.endswith("/gap") else "group"
+        quantity = Quantity(name, name.split("/")[0], level, {}, 0.0, (), (), True)
+        base = np.full(len(gains), 50.0)
+        aggregates.append(AggregateResult(quantity, 50.0, 50.0 + float(np.mean(gains)), 0.0, 0.0, 0.5, {}, None,
+                                          None, (base, base + gains)))
+    return Comparison("b", "t", [], aggregates, {}, CompareSettings(alpha=alpha))
+
+
+@pytest.mark.parametrize("alpha, verdict", [(0.05, "degrades"), (0.01, "no significant difference")])
+def test_verdict_follows_alpha_not_the_interval_level(alpha, verdict):
+    # 15 of 1000 replicates of text − multimodal fall below 0: p = 2 × 16 / 1001 ≈ 0.032, while the
+    # 95% interval (--ci_level, apart from --alpha) excludes 0 either way.
+    gains = np.where(np.arange(1000) < 15, -1.0, 2.0)
+    zero = np.zeros(1000)
+    text = _fixed_comparison({"xt": gains, "xt-targets": gains, "xt-targets/gap": zero}, alpha)
+    mm = _fixed_comparison({"ig": zero, "ig/gap": zero}, alpha)
+    rq = research_question(text, mm, TEXT, MULTI)
+    gain = rq["rows"][0]
+    assert gain["quantity"] == "gain" and gain["p_value"] == pytest.approx(32 / 1001)
+    assert gain["ci_low"] > 0
+    assert gain["verdict"] == verdict and rq["alpha"] == alpha
+    assert f"α = {alpha:g}" in research_markdown(rq)
 
 
 def test_difference_of_gains_rejects_at_about_alpha_when_the_gains_are_equal():
