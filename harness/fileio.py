@@ -7,6 +7,7 @@ on Windows for same-volume paths).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -73,6 +74,21 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
     except FileNotFoundError:
         raise HarnessError(f"{path}: file not found") from None
     return rows
+
+
+def file_sha256(path: str | os.PathLike, into=None) -> str:
+    """The SHA-256 of a file's bytes, read in blocks (weights and answer vocabularies can be large).
+
+    ``into``: a ``hashlib.sha256()`` object to feed instead of a fresh one, for one digest over
+    several files. An unreadable file is bad input: one line naming it, not a traceback."""
+    digest = hashlib.sha256() if into is None else into
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+    except OSError as err:
+        raise HarnessError(f"{path}: cannot read ({err.strerror or type(err).__name__})") from None
+    return digest.hexdigest()
 
 
 def build_directory_once(target: str | os.PathLike, build) -> Path:

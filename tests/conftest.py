@@ -88,3 +88,20 @@ def vl_models(tmp_path_factory):
         return made[kind]
 
     return make
+
+
+@pytest.fixture()
+def unreachable_hub(monkeypatch):
+    """The hub times out for every dataset; returns the configs that were tried (the harness
+    remembers a dataset-level failure, so the first should be the only one)."""
+    from harness.data import hub
+
+    calls: list = []
+
+    def unreachable(path, config, split, revision):
+        calls.append(config)
+        raise ConnectionError(f"Couldn't reach '{path}' on the Hub (ReadTimeout)")
+
+    monkeypatch.setattr(hub, "_load_split_cached", unreachable)
+    monkeypatch.setattr(hub, "_FAILED", {})
+    return calls

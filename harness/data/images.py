@@ -125,7 +125,7 @@ class ImageStore:
         raise NotImplementedError
 
     def fingerprint(self, rows: Sequence[Mapping]) -> str:
-        """What the rows' images are in this store: part of the data fingerprint, so supplying
+        """What the rows' images are in this store: part of a unit's data identity, so supplying
         missing images (or changing them) makes a finished unit count as changed."""
         raise NotImplementedError
 
@@ -148,27 +148,26 @@ class FolderImages(ImageStore):
         self.where = f"by file name anywhere under {self.root} ({self.index.count} files indexed{flag})"
         self.max_missing_percent = max_missing_percent
 
+    def _find(self, name: Any, row: Mapping) -> Path | None:
+        """The file a row's image name refers to (same-named files told apart by the row's hints)."""
+        paths = self.index.candidates(str(name))
+        return self.index.root / pick_by_hints(paths, row.get("image_hints", ())) if paths else None
+
     def locate(self, row: Mapping) -> list[Any] | None:
-        found = []
-        for name in row["images"]:
-            paths = self.index.candidates(str(name))
-            if not paths:
-                return None
-            found.append(self.index.root / pick_by_hints(paths, row.get("image_hints", ())))
-        return found
+        found = [self._find(name, row) for name in row["images"]]
+        return None if any(path is None for path in found) else found
 
     def fingerprint(self, rows: Sequence[Mapping]) -> str:
         # Per image the rows name: the file found and its size, or that it is missing — one stat
-        # per image, no reading. Neither the folder's path nor mtimes: harness compare pairs runs
-        # by this fingerprint, and the same images copied to another machine must still pair.
+        # per image, no reading. Neither the folder's path nor mtimes: a copy of the same images
+        # elsewhere is the same data.
         digest = hashlib.sha256()
         for row in rows:
             for name in row.get("images", ()):
-                paths = self.index.candidates(str(name))
-                if not paths:
+                path = self._find(name, row)
+                if path is None:
                     digest.update(f"{name}:missing;".encode())
                     continue
-                path = self.index.root / pick_by_hints(paths, row.get("image_hints", ()))
                 try:
                     digest.update(f"{path.name}:{path.stat().st_size};".encode())
                 except OSError:

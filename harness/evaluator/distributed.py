@@ -10,8 +10,9 @@ Failures: a HarnessError on one rank only (out of memory on one example, say) mu
 others waiting at the next collective until the NCCL timeout. Each gather carries the rank's
 error with its outputs, so every rank raises the same error together; and after each task ×
 language unit the ranks agree on its outcome (:func:`agree_on_unit`), so a rank that failed
-before reaching a gather is met there and all ranks record the failure and go on in step.
-Collectives that nonetheless meet out of step raise an error instead of mixing outputs.
+before reaching a gather is met there and all ranks record the failure and go on in step. Every
+collective inside a unit goes through :func:`gather_step`, which carries these tags. Collectives
+that nonetheless meet out of step raise an error instead of mixing outputs.
 """
 
 from __future__ import annotations
@@ -115,13 +116,15 @@ def shared_failure(dist: DistContext):
         failure.message = str(err)
 
 
-def gather_or_fail(dist: DistContext, step: str, done: dict, failure: Failure) -> dict:
-    """Every rank's ``done`` merged, or the first failing rank's error raised on every rank.
+def gather_step(dist: DistContext, step: str, payload: Any, failure: str | None = None) -> list[Any]:
+    """Every rank's ``payload`` for one step of a unit, in rank order — or the first failing rank's
+    error raised on every rank.
 
     ``step`` names the collective (the task/language being run): ranks meeting at different
     steps are out of step — an error, never a silent mix of two units' outputs. A rank that meets
-    this gather from :func:`agree_on_unit` failed earlier in the unit: its error is raised here."""
-    parts = dist.all_gather(("outputs", step, done, failure.message))
+    this gather from :func:`agree_on_unit` left the unit early (it failed, or found nothing to
+    do): its error is raised here, and every rank goes on to :func:`agree_on_unit`."""
+    parts = dist.all_gather(("outputs", step, payload, failure))
     for rank, part in enumerate(parts):
         if part[0] == "unit":
             raise PeerFailure(f"{part[3] or 'left the unit before this step'} (on rank {rank})")
@@ -132,10 +135,29 @@ def gather_or_fail(dist: DistContext, step: str, done: dict, failure: Failure) -
         if part[3] is not None:
             message = part[3] if rank == dist.rank else f"{part[3]} (on rank {rank})"
             raise HarnessError(message) if rank == dist.rank else PeerFailure(message)
+    return [part[2] for part in parts]
+
+
+def gather_or_fail(dist: DistContext, step: str, done: dict, failure: Failure, expected: int) -> dict:
+    """Every rank's ``done`` (example index → output) merged through :func:`gather_step`; every
+    index below ``expected`` must have come back from some rank. A gap means the ranks ran
+    shares of different batch plans — a bug, raised rather than scored as missing outputs."""
     merged: dict = {}
-    for part in parts:
-        merged.update(part[2])
+    for part in gather_step(dist, step, done, failure.message):
+        merged.update(part)
+    missing = [index for index in range(expected) if index not in merged]
+    if missing:
+        raise RuntimeError(f"torch.distributed: {step}: no rank computed {len(missing)} of {expected} examples "
+                           f"(first: {missing[:5]}); the ranks planned different batches")
     return merged
+
+
+def agree_on_budget(dist: DistContext, step: str, max_tokens: int | None) -> int | None:
+    """The smallest token budget of any rank, the same on every rank. A rank that ran out of
+    memory halved its own budget; every rank must plan the next batches under the same budget,
+    or their shares would be of two different plans and some examples of neither."""
+    budgets = [b for b in gather_step(dist, f"{step} (token budget)", max_tokens) if b is not None]
+    return min(budgets) if budgets else max_tokens
 
 
 def agree_on_unit(dist: DistContext, where: str, failure: HarnessError | None) -> HarnessError | None:
@@ -180,7 +202,7 @@ def shard_batches(batches: Sequence[Sequence[int]], lengths: Sequence[int], worl
     return shares
 
 
-def sharded_knn(queries, index, k: int, device: str | None = None):
+def sharded_knn(queries, index, k: int, device: str | None = None, step: str = "nearest neighbours"):
     """:func:`harness.metrics.retrieval.knn_cosine` with the queries split across the ranks (each
     searches the whole index for its slice) and the results gathered: BUCC-sized mining on
     several GPUs. Each query's result does not depend on the slicing, so it equals one search."""
@@ -193,5 +215,5 @@ def sharded_knn(queries, index, k: int, device: str | None = None):
         return knn_cosine(queries, index, k, device=device)
     bounds = np.linspace(0, len(queries), dist.world_size + 1).astype(int)
     mine = knn_cosine(queries[bounds[dist.rank]:bounds[dist.rank + 1]], index, k, device=device)
-    parts = dist.all_gather(mine)
+    parts = gather_step(dist, step, mine)  # tagged like every gather, so a peer that left the unit is met
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

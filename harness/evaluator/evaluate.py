@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Sequence
 
 from harness.data.sources import resolve_source, with_images
-from harness.errors import HarnessError, MissingHeadError, TaskStopped
+from harness.errors import HarnessError, TaskStopped
 from harness.evaluator.distributed import agree_on_unit, current, init_from_env
 from harness.evaluator.model_pool import ModelPool
 from harness.evaluator.runner import InferenceRunner
+from harness.evaluator.units import DONE, SKIPPED, TaskUnits, record_unit
 from harness.kinds import get_kind
 from harness.models.loading import resolve_device
 from harness.models.model_args import ModelArgs
@@ -158,10 +159,10 @@ def default_workers(device) -> int:
 def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: RunStore,
               runner: InferenceRunner, pool: ModelPool, errors: dict[str, str]) -> None:
     """One task, language by language. Problems that concern the whole task stop it with one
-    message: the kind's checks (labels that cannot be mapped, retrieval layer and pooling), run
-    once before the first unit, and :class:`TaskStopped` from a data source that every language
-    reads (a shared file, an unreachable hub). A language's own problem is recorded for that
-    language and the loop goes on."""
+    message: the model's loading and the kind's checks (labels that cannot be mapped, retrieval
+    layer and pooling), run once before the first unit, and :class:`TaskStopped` from a data
+    source that every language reads (a shared file, an unreachable hub). A language's own
+    problem is recorded for that language and the loop goes on."""
     kind = get_kind(task.kind)
     source = with_images(resolve_source(task, request.data_dirs, demo=spec.demo), request.image_dirs,
                          request.max_missing_images)
@@ -170,105 +171,34 @@ def _run_task(task: TaskConfig, request: EvalRequest, spec: ModelSpec, store: Ru
         log.info("%s: no languages selected; skipped", task.task)
         return
     args = spec.args_for(task.task)
-    args_record = args.to_dict()
-    store.forget_task_if_changed(task.task, task.config_hash, args_record)
-    loaded = None  # the model, loaded and checked once the first unit needs it
+    store.forget_task_if_changed(task.task, task.config_hash, args.to_dict())
+    units = TaskUnits(task, kind, source, request.overwrite, request.limit, spec, args, store, pool, runner)
     skipped = 0
     for lang in langs:
         started = time.time()
-        data = None
-        if not request.overwrite and store.unit_recorded(task.task, lang, task.config_hash, args_record):
-            # Done only if it was computed from the same data: read the data to compare.
-            data = _language_data(source, kind, lang, request.limit, store, errors)
-            if data is None:
-                continue
-            if store.unit_done(task.task, lang, task.config_hash, args_record, data.identity()):
-                skipped += 1
-                continue
-        if loaded is None:
-            loaded = _prepare_task(task, kind, spec, args, source, store, pool, request.overwrite)
-            if loaded is SKIPPED:
-                return
-        if data is None:
-            data = _language_data(source, kind, lang, request.limit, store, errors)
-            if data is None:
-                continue
-        identity = data.identity()
-        failure = None
+        outcome, failure = None, None
         try:
-            predictions = kind.predict(task, data, loaded, runner)
-            unit = kind.score(task, data, predictions)
+            outcome = units.run(lang)
         except HarnessError as err:
             failure = err
-        # Under torchrun a unit that failed on one rank fails on all, so the ranks stay in step.
+        # Under torchrun every rank comes here once per language, whatever happened on it (its
+        # data unreadable, the model not loading, out of memory on one batch): a unit that failed
+        # on one rank fails on all, and the ranks stay in step.
         failure = agree_on_unit(current(), f"{task.task}/{lang}", failure)
         if isinstance(failure, TaskStopped):
             raise failure
         if failure is not None:
             _unit_failed(store, errors, task.task, lang, failure)
             continue
-        unit_meta = {**identity, "n": unit.n, "duration_s": round(time.time() - started, 3),
-                     "finished_at": now(), **({"info": unit.info} if unit.info else {})}
-        submission = (kind.submission_name(lang), kind.format_submission(data, predictions))
-        store.record_unit(task.task, lang, unit.metrics, unit.n, unit.samples, unit_meta, submission)
-        log.info("%s/%s: %s", task.task, lang, ", ".join(f"{k}={v:.2f}" for k, v in unit.metrics.items()
-                                                            if isinstance(v, float)))
+        if outcome is SKIPPED:
+            return
+        if outcome is DONE:
+            skipped += 1
+            continue
+        record_unit(store, task, kind, lang, outcome, started)
     if skipped:
         log.info("%s: %d of %d languages already done in %s; skipped", task.task, skipped, len(langs),
                  request.output_path)
-
-
-SKIPPED = object()
-
-
-def _prepare_task(task: TaskConfig, kind, spec: ModelSpec, args: ModelArgs, source, store: RunStore,
-                  pool: ModelPool, overwrite: bool):
-    """Load the model and run the checks that concern the whole task, once, before its first unit."""
-    checkpoint = spec.checkpoint_for(task.task)
-    meta = store.task_meta(task.task)
-    args_record = args.to_dict()
-    if meta.get("skipped") and meta.get("checkpoint") == checkpoint and not overwrite:
-        # Same checkpoint, settings and task config (else forget_task_if_changed dropped it): same answer.
-        log.info("%s: skipped: %s", task.task, meta["skipped"])
-        return SKIPPED
-    try:
-        loaded = pool.get(checkpoint, kind.model_role, args)
-    except MissingHeadError:
-        skip_reason = spec.missing_head_reason(task.task, checkpoint)
-        if skip_reason is None:
-            raise
-    else:
-        skip = getattr(kind, "skip_reason", None)
-        skip_reason = skip(task, loaded) if skip else None
-    if skip_reason:
-        # A model family that cannot do the task (a generative VLM on retrieval, say), or a registry
-        # entry without a head for it: recorded, not an error, and done until something changes.
-        meta.update({"kind": task.kind, "config_hash": task.config_hash, "checkpoint": checkpoint,
-                     "model_args": args_record, "skipped": skip_reason})
-        store.save()
-        log.warning("%s: skipped: %s", task.task, skip_reason)
-        return SKIPPED
-    kind.check_task(task, loaded)
-    meta.pop("skipped", None)
-    meta.update({
-        "kind": task.kind, "config_hash": task.config_hash, "config_file": str(task.source_file),
-        "split": task.split, "source": source.describe(), "checkpoint": checkpoint, "model_args": args_record,
-        "metrics": {name: s.to_dict() for name, s in kind.specs_for(task).items()},
-        "main_metric": list(task.main_metric), "official_languages": list(task.languages),
-    })
-    return loaded
-
-
-def _language_data(source, kind, lang: str, limit: int | None, store: RunStore, errors: dict[str, str]):
-    """The language's data, or None after recording why it could not be read. A problem that
-    concerns every language (TaskStopped) propagates and stops the task."""
-    try:
-        return source.language_data(lang, kind.extra_splits, limit)
-    except TaskStopped:
-        raise
-    except HarnessError as err:
-        _unit_failed(store, errors, source.task.task, lang, err)
-        return None
 
 
 def _unit_failed(store: RunStore, errors: dict[str, str], task: str, lang: str, err: HarnessError) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from harness.errors import HarnessError
 from harness.evaluator.batching import pad_batch, plan_batches
-from harness.evaluator.distributed import current, gather_or_fail, shard_batches, shared_failure
+from harness.evaluator.distributed import agree_on_budget, current, gather_or_fail, shard_batches, shared_failure
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +99,7 @@ class InferenceRunner:
         dist = current()
         lengths = [len(f["input_ids"]) for f in features]
         results: list[np.ndarray | None] = [None] * len(features)
-        batches = plan_batches(lengths, self.max_tokens, self.max_examples)
-        if dist.active:
-            mine = shard_batches(batches, lengths, dist.world_size)[dist.rank]
-            batches = [batches[number] for number in mine]
+        batches = self._my_batches(dist, lengths, desc)
         bar = self._bar(sum(len(b) for b in batches), desc)
         position = 0
         with shared_failure(dist) as failure, torch.inference_mode():
@@ -120,9 +117,20 @@ class InferenceRunner:
         bar.close()
         if dist.active:
             done = {i: out for i, out in enumerate(results) if out is not None}
-            for index, out in gather_or_fail(dist, desc or "outputs", done, failure).items():
+            for index, out in gather_or_fail(dist, desc or "outputs", done, failure, len(features)).items():
                 results[index] = out
         return results  # type: ignore[return-value]
+
+    def _my_batches(self, dist, lengths: Sequence[int], desc: str) -> list[list[int]]:
+        """The batches this rank runs: all of them in one process; under torchrun its share of
+        the plan every rank makes — under the budget they agree on first, since an out-of-memory
+        back-off on one rank halved only that rank's budget."""
+        if dist.active and self.max_tokens is not None:
+            self.max_tokens = agree_on_budget(dist, desc or "outputs", self.max_tokens)
+        batches = plan_batches(lengths, self.max_tokens, self.max_examples)
+        if not dist.active:
+            return batches
+        return [batches[number] for number in shard_batches(batches, lengths, dist.world_size)[dist.rank]]
 
     def _bar(self, total: int, desc: str):
         from tqdm.auto import tqdm
@@ -144,10 +152,7 @@ class InferenceRunner:
         dist = current()
         results: list[np.ndarray | None] = [None] * len(costs)
         notes: list[dict] = [{} for _ in costs]
-        batches = plan_batches(costs, self.max_tokens, self.max_examples)
-        if dist.active:
-            mine = shard_batches(batches, costs, dist.world_size)[dist.rank]
-            batches = [batches[number] for number in mine]
+        batches = self._my_batches(dist, costs, desc)
         bar = self._bar(sum(len(b) for b in batches), desc)
         position = 0
         with shared_failure(dist) as failure, serial_tokenizers_in_workers(self.num_workers), torch.inference_mode():
@@ -172,7 +177,7 @@ class InferenceRunner:
         bar.close()
         if dist.active:
             done = {i: (out, notes[i]) for i, out in enumerate(results) if out is not None}
-            for index, (out, note) in gather_or_fail(dist, desc or "outputs", done, failure).items():
+            for index, (out, note) in gather_or_fail(dist, desc or "outputs", done, failure, len(costs)).items():
                 results[index], notes[index] = out, note
         return results, notes  # type: ignore[return-value]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError, MissingHeadError
+from harness.fileio import file_sha256
 from harness.models.model_args import ModelArgs
 
 log = logging.getLogger(__name__)
@@ -82,9 +83,7 @@ def weights_fingerprint(folder: Path) -> str | None:
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.name.encode())
-            with open(path, "rb") as handle:
-                for block in iter(lambda: handle.read(1 << 22), b""):
-                    digest.update(block)
+            file_sha256(path, into=digest)
         _HASH_CACHE[key] = digest.hexdigest()[:16]
     return _HASH_CACHE[key]
 

@@ -280,21 +280,11 @@ def test_task_level_errors_are_reported_once_not_per_language(tmp_path, tiny_mod
     assert result.err.count("missing file") == 1, result.err
 
 
-def test_an_unreachable_hub_is_waited_for_once(tmp_path, tiny_models, monkeypatch):
-    from harness.data import hub
-
-    calls = []
-
-    def unreachable(path, config, split, revision):
-        calls.append(config)
-        raise ConnectionError("Couldn't reach 'google/xtreme' on the Hub (ReadTimeout)")
-
-    monkeypatch.setattr(hub, "_load_split_cached", unreachable)
-    monkeypatch.setattr(hub, "_FAILED", {})
+def test_an_unreachable_hub_is_waited_for_once(tmp_path, tiny_models, unreachable_hub):
     folder = tiny_models("sequence_classification", ["0", "1"])
     result = run_cli("eval", "--model", folder, "--tasks", "pawsx")
     one_line_error(result, "google/xtreme", "--data_dir pawsx=DIR")
-    assert calls == ["PAWS-X.de"] and result.err.count("cannot load hub dataset") == 1, result.err
+    assert unreachable_hub == ["PAWS-X.de"] and result.err.count("cannot load hub dataset") == 1, result.err
 
 
 def test_include_path_override_warns_once(tmp_path):

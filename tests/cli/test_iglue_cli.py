@@ -33,6 +33,14 @@ def test_eval_on_release_files_writes_results_and_predictions_that_score_back(xv
     assert scored.code == 0, scored.err
     rescored = json.loads((tmp_path / "scored" / "results.json").read_text())["results"]["xvnli"]["ar"]
     assert rescored["accuracy"] == unit["accuracy"]
+    # score attaches no images: the two runs still pair, by the annotations' fingerprint
+    scored_units = json.loads((tmp_path / "scored" / "results.json").read_text())["config"]["tasks"]["xvnli"]
+    assert scored_units["languages"]["ar"]["data_fingerprint"] == \
+        data["config"]["tasks"]["xvnli"]["languages"]["ar"]["data_fingerprint"]
+    compared = run_cli("compare", run, tmp_path / "scored", "--json", tmp_path / "compare.json")
+    assert compared.code == 0, compared.err
+    cells = json.loads((tmp_path / "compare.json").read_text())["cells"]
+    assert [(c["task"], c["lang"], c["delta"]) for c in cells] == [("xvnli", "ar", 0.0)]
 
 
 def test_missing_images_above_the_limit_stop_the_task_with_one_line(xvnli_release, vl_models, tmp_path):

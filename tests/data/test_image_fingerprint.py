@@ -1,10 +1,14 @@
-"""The data fingerprint of a multimodal unit covers its images, so resuming notices new images."""
+"""A multimodal unit's data identity covers its images, so resuming notices new images; its data
+fingerprint (what harness compare pairs on) covers the annotations only."""
 
 import json
 import os
 
+import pytest
+
 from harness.data import images
 from harness.data.records import LanguageData, fingerprint_rows
+from harness.errors import HarnessError
 from tests.helpers import run_cli
 from tests.iglue_helpers import write_images
 
@@ -17,7 +21,7 @@ def fresh_store(folder):
 
 
 def fingerprint(folder):
-    return LanguageData("t", "en", "test", ROWS, "local", images=fresh_store(folder)).fingerprint
+    return LanguageData("t", "en", "test", ROWS, "local", images=fresh_store(folder)).identity()["image_fingerprint"]
 
 
 def test_supplying_or_replacing_an_image_changes_the_fingerprint(tmp_path):
@@ -32,8 +36,26 @@ def test_supplying_or_replacing_an_image_changes_the_fingerprint(tmp_path):
     assert fingerprint(tmp_path / "a") != complete
 
 
+def test_the_pairing_fingerprint_leaves_images_and_side_files_out(tmp_path):
+    """harness score attaches no images: its fingerprint must equal eval's over the same rows."""
+    write_images(tmp_path / "a", ROWS, "xvnli")
+    (tmp_path / "vocab.json").write_text("{}")
+    evaluated = LanguageData("t", "en", "test", ROWS, "local", images=fresh_store(tmp_path / "a"),
+                             resources={"answers": tmp_path / "vocab.json"})
+    scored = LanguageData("t", "en", "test", ROWS, "local", images=images.NoImageFolder("t", ""))
+    assert evaluated.fingerprint == scored.fingerprint == fingerprint_rows({"rows": ROWS, "extra": {}})
+    assert "image_fingerprint" in evaluated.identity() and "resource_fingerprints" in evaluated.identity()
+    assert evaluated.identity() != scored.identity()
+
+
+def test_an_unreadable_side_file_is_named_in_one_line(tmp_path):
+    (tmp_path / "trainval_ans2label.json").mkdir()  # unreadable as a file, whoever runs the tests
+    data = LanguageData("xgqa", "de", "test", ROWS, "local", resources={"answers": tmp_path / "trainval_ans2label.json"})
+    with pytest.raises(HarnessError, match="trainval_ans2label.json: cannot read"):
+        data.identity()
+
+
 def test_the_same_images_elsewhere_have_the_same_fingerprint(tmp_path):
-    """harness compare pairs runs by data fingerprint: copies on another machine must pair."""
     write_images(tmp_path / "one", ROWS, "xvnli")
     copy = tmp_path / "other" / "deeper"
     copy.mkdir(parents=True)
@@ -46,15 +68,10 @@ def test_the_same_images_elsewhere_have_the_same_fingerprint(tmp_path):
 def test_embedded_images_are_fingerprinted_by_their_bytes():
     def data(payload):
         rows, store = images.detach_images([{"id": "a", "image": payload}], ["image"], "mirror")
-        return LanguageData("t", "en", "test", rows, "mirror", images=store).fingerprint
+        return LanguageData("t", "en", "test", rows, "mirror", images=store).identity()["image_fingerprint"]
 
     assert data({"bytes": b"one", "path": None}) == data({"bytes": b"one", "path": None})
     assert data({"bytes": b"one", "path": None}) != data({"bytes": b"two", "path": None})
-
-
-def test_text_only_fingerprints_are_unchanged():
-    rows = [{"id": "1", "premise": "p", "hypothesis": "h", "label": "neutral"}]
-    assert LanguageData("xnli", "de", "test", rows, "demo").fingerprint == fingerprint_rows({"rows": rows, "extra": {}})
 
 
 def test_a_unit_finished_with_missing_images_is_redone_once_they_are_supplied(shared_data, vl_models, tmp_path,

@@ -44,13 +44,15 @@ def test_xnli_tsv_is_read_without_quote_processing(index, tmp_path):
 def test_pawsx_tsv_keeps_every_row_as_xtremes_preprocessing_does(index, tmp_path, caplog):
     # utils_preprocess.py pawsx_preprocess: line.strip().split('\t'), fields 1-3 by position,
     # sentences stripped; nothing dropped (a stray tab keeps the row, its fields by position).
+    # ' '.join(s.strip().split(' ')) splits on single spaces and joins them back: runs of spaces
+    # inside a sentence stay as they are (it is not a whitespace tokenisation).
     (tmp_path / "de").mkdir()
-    text = "id\tsentence1\tsentence2\tlabel\n1\t a \tb\t1\n2\tc\td\t0\textra\n3\te\tf\t0\n"
+    text = "id\tsentence1\tsentence2\tlabel\n1\t a  z \tb\t1\n2\tc\td\t0\textra\n3\te\tf\t0\n"
     (tmp_path / "de" / "test_2k.tsv").write_text(text, encoding="utf-8")
     with caplog.at_level("WARNING"):
         rows = resolve_source(index.tasks["pawsx"], {"pawsx": str(tmp_path)}).load("de")
     triples = [(r["sentence1"], r["sentence2"], r["label"]) for r in rows]
-    assert triples == [("a", "b", "1"), ("c", "d", "0"), ("e", "f", "0")]
+    assert triples == [("a  z", "b", "1"), ("c", "d", "0"), ("e", "f", "0")]
     assert "1 line(s) have more than 4" in caplog.text and "lines 3" in caplog.text
 
 
@@ -193,24 +195,15 @@ def test_data_dir_with_parquet_deep_below_is_read_as_a_release_layout(index, tmp
     assert source.mode == "local"
 
 
-def test_an_unreachable_hub_is_tried_once_for_all_languages_and_stops_the_task(index, monkeypatch):
-    from harness.data import hub
+def test_an_unreachable_hub_is_tried_once_for_all_languages_and_stops_the_task(index, unreachable_hub):
     from harness.errors import TaskStopped
 
-    calls = []
-
-    def unreachable(path, config, split, revision):
-        calls.append(config)
-        raise ConnectionError("Couldn't reach 'google/xtreme' on the Hub (ReadTimeout)")
-
-    monkeypatch.setattr(hub, "_load_split_cached", unreachable)
-    monkeypatch.setattr(hub, "_FAILED", {})
     source = resolve_source(index.tasks["pawsx"], {})  # one hub config per language
     for lang in ("de", "fr", "ja"):
         with pytest.raises(TaskStopped) as err:
             source.load(lang)
         assert "google/xtreme" in str(err.value) and "--data_dir pawsx=DIR" in str(err.value)
-    assert calls == ["PAWS-X.de"]
+    assert unreachable_hub == ["PAWS-X.de"]
 
 
 def test_a_missing_hub_config_concerns_only_its_language(index, monkeypatch):
@@ -225,6 +218,15 @@ def test_a_missing_hub_config_concerns_only_its_language(index, monkeypatch):
     with pytest.raises(HarnessError) as err:
         resolve_source(index.tasks["pawsx"], {}).load("de")
     assert not isinstance(err.value, TaskStopped) and "PAWS-X.de" in str(err.value)
+
+
+def test_a_languages_own_folder_is_not_read_for_another_language(index, tmp_path):
+    """PAWS-X's template starts with the language's folder: unlike IGLUE's task folder, it is
+    never dropped, or --data_dir pawsx=…/de would serve German rows as French."""
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "test_2k.tsv").write_text("id\tsentence1\tsentence2\tlabel\n1\ta\tb\t1\n", encoding="utf-8")
+    with pytest.raises(HarnessError, match="missing file fr/test_2k.tsv"):
+        resolve_source(index.tasks["pawsx"], {"pawsx": str(tmp_path / "de")}).load("fr")
 
 
 def test_a_missing_file_every_language_reads_stops_the_task(index, tmp_path):

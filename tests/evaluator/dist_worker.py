@@ -13,19 +13,11 @@ import torch.distributed as dist
 
 from harness.errors import HarnessError
 from harness.evaluator import distributed
-from harness.evaluator.runner import CollatedBatch, InferenceRunner
+from harness.evaluator.runner import InferenceRunner
 
-
-class Numbers:
-    def __len__(self):
-        return 12
-
-    def __getitem__(self, i):
-        return i
-
-
-def collate(items):
-    return CollatedBatch({"x": torch.tensor(items, dtype=torch.float32)}, [{"item": i} for i in items])
+# Run as a script: the repository root is not on sys.path, this file's folder is.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from tests.evaluator.numbers_dataset import Numbers, collate  # noqa: E402
 
 
 def main(out: str) -> None:
@@ -74,6 +66,25 @@ def main(out: str) -> None:
     # 4. and the ranks are still in step for the next unit
     outputs, _ = runner.run_loader(Numbers(), [10] * 12, collate, lambda b: b["x"] + 1, desc="xvnli/es")
     report["next"] = [float(o) for o in outputs]
+
+    # 5. out of memory on rank 1 only under the automatic budget: rank 1 halves its budget; the
+    # next calls must plan under one budget on both ranks, or their shares miss examples
+    auto = InferenceRunner(torch.device("cpu"), max_tokens=40, progress=False)
+
+    def oom_on_rank_1_for_big_batches(batch):
+        if rank == 1 and len(batch["x"]) > 2:
+            raise torch.cuda.OutOfMemoryError("simulated")
+        return batch["x"]
+
+    outputs, _ = auto.run_loader(Numbers(), [10] * 12, collate, oom_on_rank_1_for_big_batches, desc="xgqa/de")
+    report["backed_off"] = [float(o) for o in outputs]
+    outputs, notes = auto.run_loader(Numbers(), [10] * 12, collate, lambda b: b["x"] * 3, desc="xgqa/en")
+    report["after_back_off"] = [float(o) for o in outputs]
+    report["after_back_off_notes"] = [n.get("item") for n in notes]
+    features = [{"input_ids": [i] * 10} for i in range(12)]
+    texts = auto.run(features, lambda b: b["input_ids"][:, 0].float(), {"input_ids": 0}, desc="xnli/de")
+    report["text_after_back_off"] = [float(o) for o in texts]
+    report["budget"] = auto.max_tokens
     with open(os.path.join(out, f"rank{rank}.json"), "w", encoding="utf-8") as handle:
         json.dump(report, handle)
     dist.destroy_process_group()

@@ -5,10 +5,29 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from harness.evaluator.distributed import shard_batches
+import numpy as np
+import pytest
+
+from harness.evaluator import distributed
+from harness.evaluator.distributed import DistContext, Failure, PeerFailure, shard_batches
 from tests.helpers import run_cli
+
+
+@dataclass(frozen=True)
+class PeerSays(DistContext):
+    """Rank 0 of two, whose peer's part of the next gather is given: no process group needed."""
+
+    peer: tuple = ()
+
+    def all_gather(self, obj):
+        return [obj, self.peer]
+
+
+def rank_0_with_peer(peer: tuple) -> PeerSays:
+    return PeerSays(0, 2, 0, peer)
 
 
 def test_shards_cover_every_batch_once_and_balance_tokens():
@@ -18,6 +37,28 @@ def test_shards_cover_every_batch_once_and_balance_tokens():
     assert sorted(n for share in shares for n in share) == list(range(len(batches)))
     loads = [sum(len(batches[n]) * max(lengths[i] for i in batches[n]) for n in share) for share in shares]
     assert abs(loads[0] - loads[1]) <= 30
+
+
+def test_a_gather_missing_examples_is_an_error_not_a_gap():
+    ctx = rank_0_with_peer(("outputs", "xvnli/ar", {1: "b"}, None))
+    assert distributed.gather_or_fail(ctx, "xvnli/ar", {0: "a"}, Failure(), 2) == {0: "a", 1: "b"}
+    with pytest.raises(RuntimeError, match="xvnli/ar: no rank computed 1 of 3 examples .first: .2.."):
+        distributed.gather_or_fail(ctx, "xvnli/ar", {0: "a"}, Failure(), 3)
+
+
+def test_ranks_agree_on_the_smallest_token_budget():
+    assert distributed.agree_on_budget(rank_0_with_peer(("outputs", "x (token budget)", 4096, None)), "x", 8192) == 4096
+    assert distributed.agree_on_budget(rank_0_with_peer(("outputs", "x (token budget)", 8192, None)), "x", 4096) == 4096
+
+
+def test_sharded_knn_meets_a_peer_that_left_the_unit(monkeypatch):
+    """A peer that failed before the nearest-neighbour search waits in agree_on_unit: the search's
+    gather must raise its failure, not take its message for search results."""
+    peer = ("unit", "bucc2018/de", "HarnessError", "bucc2018/de: cannot read the gold file", False)
+    monkeypatch.setattr(distributed, "_CURRENT", rank_0_with_peer(peer))
+    vectors = np.eye(4, dtype=np.float32)
+    with pytest.raises(PeerFailure, match="cannot read the gold file .on rank 1."):
+        distributed.sharded_knn(vectors, vectors, k=2)
 
 
 def torchrun(*args, timeout=300):
@@ -59,3 +100,10 @@ def test_image_batches_are_sharded_and_ranks_agree_on_a_failure_on_one_rank(tmp_
     assert ranks[1]["agreed"] == "xvnli/ar: cannot read the images"
     assert ranks[0]["agreed"] == "xvnli/ar: cannot read the images (on rank 1)"
     assert ranks[0]["next"] == ranks[1]["next"] == [i + 1.0 for i in range(12)]
+    # out of memory on rank 1 alone under the automatic budget: the ranks agree on the halved
+    # budget before planning the next batches, so no example falls between their shares
+    for report in ranks:
+        assert report["backed_off"] == [float(i) for i in range(12)]
+        assert report["after_back_off"] == [3.0 * i for i in range(12)] and report["after_back_off_notes"] == list(range(12))
+        assert report["text_after_back_off"] == [float(i) for i in range(12)]
+        assert report["budget"] == 20

@@ -3,20 +3,7 @@ import torch
 
 from harness.errors import HarnessError
 from harness.evaluator.runner import CollatedBatch, InferenceRunner
-
-
-class Numbers:
-    """A dataset whose item i is the number i (what a worker would decode)."""
-
-    def __len__(self):
-        return 12
-
-    def __getitem__(self, i):
-        return i
-
-
-def collate(items):
-    return CollatedBatch({"x": torch.tensor(items, dtype=torch.float32)}, [{"item": i} for i in items], 0.01)
+from tests.evaluator.numbers_dataset import Numbers, collate
 
 
 def test_outputs_and_notes_come_back_in_input_order_with_workers():

@@ -22,13 +22,10 @@ def find_file(folder: Path, name: str, task: str, shared: bool = False) -> Path:
 
     ``shared``: the file holds every language (XNLI's xnli.test.tsv), so its absence stops the
     whole task with one message instead of one per language."""
-    direct = folder / name
-    if direct.is_file():
-        return direct
-    matches = sorted(p for p in folder.glob(f"*/{name}") if p.is_file())
-    if matches:
-        return matches[0]
-    raise (TaskStopped if shared else HarnessError)(f"--data_dir {task}={folder}: missing file {name}")
+    found = _file_below(folder, Path(name))
+    if found is None:
+        raise (TaskStopped if shared else HarnessError)(f"--data_dir {task}={folder}: missing file {name}")
+    return found
 
 
 def split_template(task, split: str) -> str:
@@ -59,16 +56,26 @@ def locate_file(folder: Path, templates: Sequence[str], lang: str, code: str) ->
     """The first template's file that exists below ``folder``, or None.
 
     ``folder`` may be the release root (XVNLI/ar/test.jsonl), the task's own folder (ar/test.jsonl)
-    or hold the release one level down (an archive's extra folder)."""
+    or hold the release one level down (an archive's extra folder). (Dropping a template's first
+    folder suits IGLUE, whose first folder is the task's; not :func:`find_file`'s readers: a PAWS-X
+    template's first folder is the language, and DIR=…/de would then serve every language.)"""
     for template in templates:
         relative = Path(fill(template, lang, code))
-        for parts in (relative.parts, relative.parts[1:]):
-            if parts and folder.joinpath(*parts).is_file():
-                return folder.joinpath(*parts)
-        below = sorted(p for p in folder.glob(f"*/{relative}") if p.is_file())
-        if below:
-            return below[0]
+        in_task_folder = folder.joinpath(*relative.parts[1:]) if len(relative.parts) > 1 else None
+        if in_task_folder is not None and in_task_folder.is_file() and not (folder / relative).is_file():
+            return in_task_folder
+        found = _file_below(folder, relative)
+        if found is not None:
+            return found
     return None
+
+
+def _file_below(folder: Path, relative: Path) -> Path | None:
+    """``folder/relative``, else the first ``folder/*/relative`` in sorted order."""
+    if (folder / relative).is_file():
+        return folder / relative
+    below = sorted(p for p in folder.glob(f"*/{relative}") if p.is_file())
+    return below[0] if below else None
 
 
 def read_tsv_rows(path: Path) -> Iterator[list[str]]:

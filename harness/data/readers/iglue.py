@@ -28,8 +28,7 @@ from harness.taskfiles.schema import TaskConfig
 
 def annotation_templates(task: TaskConfig, lang: str, split: str) -> tuple[str, ...]:
     """The file templates for a language's split: a language's own entry (``test_en``) first."""
-    local = task.data.local
-    choices = local.file_choices or {key: (value,) for key, value in local.files.items()}
+    choices = task.data.local.file_choices
     templates = choices.get(f"{split}_{lang}") or choices.get(split)
     if templates is None:
         raise HarnessError(f"{task.source_file}: data.local.files has no entry for split {split!r}")
@@ -43,13 +42,6 @@ def annotation_file(folder: Path, task: TaskConfig, lang: str, split: str) -> Pa
         names = " or ".join(fill(t, lang, task.code(lang)) for t in templates)
         raise HarnessError(f"--data_dir {task.task}={folder}: missing file {names}")
     return found
-
-
-def has_annotation_file(folder: Path, task: TaskConfig, lang: str, split: str) -> bool:
-    try:
-        return locate_file(folder, annotation_templates(task, lang, split), lang, task.code(lang)) is not None
-    except HarnessError:
-        return False
 
 
 def read_jsonl_records(path: Path) -> Iterator[tuple[int, dict]]:
