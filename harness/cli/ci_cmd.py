@@ -9,19 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harness.cli.common import add_data_args, add_significance_args, batch_size, positive_int, split_list
+from harness.cli.common import add_data_args, add_significance_args, batch_size, number, positive_int, split_list
 
 
-def _drop(value: str) -> float:
-    from harness.errors import HarnessError
-
-    try:
-        number = float(value)
-    except ValueError:
-        raise HarnessError(f"--max-drop {value}: expected a number of points") from None
-    if number < 0:
-        raise HarnessError(f"--max-drop {value}: expected a number >= 0")
-    return number
+_drop = number("--max-drop", float, "a number of points >= 0", lambda x: x >= 0)
 
 
 def add_parser(sub) -> None:

@@ -14,44 +14,34 @@ def split_list(value: str | None, flag: str) -> list[str] | None:
     return items
 
 
-def positive_int(flag: str):
-    def parse(value: str) -> int:
+def number(flag: str, convert, expected: str, accept):
+    """An argparse type: ``convert(value)`` (int or float) that ``accept`` takes, else one line
+    naming the flag, the value and what was ``expected``."""
+
+    def parse(value: str):
         try:
-            number = int(value)
+            parsed = convert(value)
         except ValueError:
-            raise HarnessError(f"{flag} {value}: expected a positive integer") from None
-        if number < 1:
-            raise HarnessError(f"{flag} {value}: expected a positive integer")
-        return number
+            raise HarnessError(f"{flag} {value}: expected {expected}") from None
+        if not accept(parsed):  # NaN fails every comparison, so a range check refuses it too
+            raise HarnessError(f"{flag} {value}: expected {expected}")
+        return parsed
 
     return parse
+
+
+def positive_int(flag: str):
+    return number(flag, int, "a positive integer", lambda n: n >= 1)
 
 
 def open_unit_interval(flag: str, what: str):
     """A number strictly between 0 and 1: a significance level or a confidence level (0 and 1
     themselves would make every test, or no test, significant)."""
-
-    def parse(value: str) -> float:
-        try:
-            number = float(value)
-        except ValueError:
-            number = float("nan")
-        if not 0.0 < number < 1.0:  # NaN fails too
-            raise HarnessError(f"{flag} {value}: expected {what} between 0 and 1")
-        return number
-
-    return parse
+    return number(flag, float, f"{what} between 0 and 1", lambda x: 0.0 < x < 1.0)
 
 
-def random_seed(value: str) -> int:
-    """A seed numpy's generators accept: a non-negative integer."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise HarnessError(f"--seed {value}: expected a non-negative integer") from None
-    if number < 0:
-        raise HarnessError(f"--seed {value}: expected a non-negative integer")
-    return number
+# A seed numpy's generators accept: a non-negative integer.
+random_seed = number("--seed", int, "a non-negative integer", lambda n: n >= 0)
 
 
 def add_significance_args(parser, correction_help: str = "multiple-comparison correction (default holm)") -> None:
@@ -73,26 +63,18 @@ def batch_size(value: str) -> int | None:
     return positive_int("--batch_size")(value)
 
 
+_percentage = number("--max_missing_images", float, "a percentage between 0 and 100", lambda x: 0 <= x <= 100)
+
+
 def percentage(value: str) -> float:
-    try:
-        number = float(value.rstrip("%"))
-    except ValueError:
-        raise HarnessError(f"--max_missing_images {value}: expected a percentage between 0 and 100") from None
-    if not 0 <= number <= 100:
-        raise HarnessError(f"--max_missing_images {value}: expected a percentage between 0 and 100")
-    return number
+    return _percentage(value.rstrip("%"))
+
+
+_workers = number("--num_workers", int, "a number >= 0 or auto", lambda n: n >= 0)
 
 
 def workers(value: str) -> int | None:
-    if value == "auto":
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise HarnessError(f"--num_workers {value}: expected a number >= 0 or auto") from None
-    if number < 0:
-        raise HarnessError(f"--num_workers {value}: expected a number >= 0 or auto")
-    return number
+    return None if value == "auto" else _workers(value)
 
 
 def add_data_args(parser) -> None:

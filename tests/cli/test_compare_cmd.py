@@ -5,7 +5,7 @@ import pytest
 from scipy.stats import false_discovery_control
 
 from tests.helpers import run_cli
-from tests.stats.run_folders import ACCURACY, binary_stats, perturb_run, write_run
+from tests.stats.run_folders import ACCURACY, binary_stats, perturb_run, write_mm_suite, write_run
 
 CONTRACT_CELL = {"task", "lang", "metric", "baseline", "treatment", "delta", "test", "p_value", "p_adjusted",
                  "ci_low", "ci_high"}
@@ -136,29 +136,11 @@ def test_bad_arguments_exit_2_with_one_line(args, message):
     assert message in result.err and result.err.count("\n") == 1
 
 
-MM_TASK = """task: {name}
-kind: pair_classification
-languages: [en, ar, id]
-metrics: [accuracy]
-data:
-  demo: xnli
-"""
-MM_GROUP = """group: mm_suite
-tasks: [mm_nli, mm_vqa]
-exclude_languages: [en]
-gap_language: en
-"""
-
-
 @pytest.fixture(scope="module")
 def mm_runs(tmp_path_factory):
     """A small multimodal suite (its task and group files) and a pair of runs on it."""
     root = tmp_path_factory.mktemp("mm")
-    tasks = root / "tasks"
-    tasks.mkdir()
-    for name in ("mm_nli", "mm_vqa"):
-        (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
-    (tasks / "mm_suite.yaml").write_text(MM_GROUP)
+    tasks = write_mm_suite(root)
     rng = np.random.default_rng(0)
     base = {t: {lang: rng.random(300) < 0.5 for lang in ("en", "ar", "id")} for t in ("mm_nli", "mm_vqa")}
     treat = {t: {lang: v | (rng.random(300) < (0.2 if lang == "en" else 0.0)) for lang, v in per.items()}

@@ -7,7 +7,7 @@ import yaml
 
 from tests.helpers import run_cli
 from tests.runs_factory import make_run
-from tests.stats.run_folders import ACCURACY, binary_stats, write_run
+from tests.stats.run_folders import ACCURACY, binary_stats, write_mm_suite, write_run
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -153,29 +153,11 @@ def test_a_task_the_baseline_skipped_is_named_not_gated(runs, tmp_path):
     assert everything_skipped.code == 2 and "nothing to gate" in everything_skipped.err
 
 
-MM_TASK = """task: {name}
-kind: pair_classification
-languages: [en, ar, id]
-metrics: [accuracy]
-data:
-  demo: xnli
-"""
-MM_GROUP = """group: mm_suite
-tasks: [mm_nli, mm_vqa]
-exclude_languages: [en]
-gap_language: en
-"""
-
-
 @pytest.fixture
 def gap_runs(tmp_path):
     """A suite with a transfer gap (IGLUE's shape): a baseline at 80% English / 50% targets, a
     candidate that closes the gap (targets +15) and one that widens it (English +15)."""
-    tasks = tmp_path / "tasks"
-    tasks.mkdir()
-    for name in ("mm_nli", "mm_vqa"):
-        (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
-    (tasks / "mm_suite.yaml").write_text(MM_GROUP)
+    tasks = write_mm_suite(tmp_path)
 
     def run(name, english, target):
         flags = {"en": [1] * english + [0] * (400 - english), "ar": [1] * target + [0] * (400 - target),

@@ -68,3 +68,29 @@ def perturb_run(source: Path, target: Path, rate: float, seed: int) -> Path:
             per_lang[lang].update({k: round(v, 6) for k, v in score_metrics(specs, rows).items()})
     (target / "results.json").write_text(json.dumps(data, indent=2))
     return target
+
+
+MM_TASK = """task: {name}
+kind: pair_classification
+languages: [en, ar, id]
+metrics: [accuracy]
+data:
+  demo: xnli
+"""
+MM_GROUP = """group: mm_suite
+tasks: [mm_nli, mm_vqa]
+exclude_languages: [en]
+gap_language: en
+"""
+MM_TASKS = ("mm_nli", "mm_vqa")
+
+
+def write_mm_suite(root: Path) -> Path:
+    """A small multimodal-shaped suite (IGLUE's: English excluded from the average, a transfer
+    gap to English): two accuracy tasks on en, ar, id and their group, as an --include_path folder."""
+    tasks = root / "tasks"
+    tasks.mkdir()
+    for name in MM_TASKS:
+        (tasks / f"{name}.yaml").write_text(MM_TASK.format(name=name))
+    (tasks / "mm_suite.yaml").write_text(MM_GROUP)
+    return tasks
