@@ -64,30 +64,47 @@ def _long_question_windows(tokenizer, question: str, context: str, limit: int, c
     if len(context_encoding.ids) > capacity:
         context_encoding.truncate(capacity, stride=overlap)
     first, second = (context_encoding, cut) if context_first_side else (cut, context_encoding)
-    first.set_sequence_id(0)  # a tokenizer call marks the sides itself; plain encodes are unmarked
-    second.set_sequence_id(1)
     combined = backend.post_process(first, second, add_special_tokens=True)
-    # The post-processor pairs every part of both sides; keep the parts with the cut question.
+    # The post-processor pairs every part of both sides (the question's cut-off remainder too) and
+    # leaves the first side's sequence ids unmarked: tell the sides apart by the template's special
+    # tokens instead, and keep the windows whose question part is the cut question.
     question_side, context_side = (1, 0) if context_first_side else (0, 1)
-
-    def context_start(encoding) -> int:
-        return next((o[0] for o, s in zip(encoding.offsets, encoding.sequence_ids) if s == context_side), -1)
-
-    def question_part(encoding) -> list:
-        return [(i, o) for i, o, s in zip(encoding.ids, encoding.offsets, encoding.sequence_ids) if s == question_side]
-
-    kept = question_part(combined)  # the first encoding pairs the first parts of both sides
-    windows = sorted((e for e in [combined, *combined.overflowing] if question_part(e) == kept), key=context_start)
+    kept = list(zip(cut.ids, cut.offsets))  # offsets too: a repetitive question's parts may share ids
+    windows = []
+    for encoding in [combined, *combined.overflowing]:
+        sides = _sides(encoding.special_tokens_mask)
+        if [(i, o) for i, o, s in zip(encoding.ids, encoding.offsets, sides) if s == question_side] == kept:
+            windows.append((encoding, sides))
+    windows.sort(key=lambda pair: next((o[0] for o, s in zip(pair[0].offsets, pair[1]) if s == context_side), -1))
     # Overflowing parts keep the segment ids of the plain encodes (all 0): take each side's and
     # each special token's segment id from the first encoding, which the template set.
-    side_type = {s: t for t, s in zip(combined.type_ids, combined.sequence_ids) if s is not None}
-    special_types = [t for t, s in zip(combined.type_ids, combined.sequence_ids) if s is None]
+    first_sides = _sides(combined.special_tokens_mask)
+    side_type = {s: t for t, s in zip(combined.type_ids, first_sides) if s is not None}
+    special_types = [t for t, s in zip(combined.type_ids, first_sides) if s is None]
     features = []
-    for encoding in windows:
+    for encoding, sides in windows:
         specials = iter(special_types)
-        type_ids = [next(specials) if s is None else side_type[s] for s in encoding.sequence_ids]
-        features.append((list(encoding.ids), type_ids, list(encoding.sequence_ids), list(encoding.offsets)))
+        type_ids = [next(specials) if s is None else side_type[s] for s in sides]
+        features.append((list(encoding.ids), type_ids, sides, list(encoding.offsets)))
     return features
+
+
+def _sides(special_tokens_mask: Sequence[int]) -> list[int | None]:
+    """Sequence ids from a pair encoding's special-tokens mask: None for the template's special
+    tokens, 0 for the first run of other tokens, 1 for the second (every template — [CLS] A [SEP]
+    B [SEP], XLM-R's double [SEP], XLNet's A [SEP] B [SEP] [CLS] — puts special tokens between the
+    two sides)."""
+    sides: list[int | None] = []
+    side, in_run = -1, False
+    for special in special_tokens_mask:
+        if special:
+            sides.append(None)
+            in_run = False
+            continue
+        if not in_run:
+            side, in_run = side + 1, True
+        sides.append(side)
+    return sides
 
 
 def build_qa_inputs(tokenizer, questions: Sequence[str], contexts: Sequence[str], max_length: int,

@@ -75,7 +75,7 @@ class ExtractiveQA(TaskKind):
         rows = data.rows
         questions, contexts = [r["question"] for r in rows], [r["context"] for r in rows]
         inputs = cached_build(
-            loaded.tokenizer, "qa-windows-v2",  # v2: question cut by token ids
+            loaded.tokenizer, "qa-windows-v3",  # v3: no window pairs the context with a cut-off question part
             [questions, contexts, max_length, settings["doc_stride"], settings["max_query_length"]],
             lambda: build_qa_inputs(loaded.tokenizer, questions, contexts, max_length, settings["doc_stride"],
                                     settings["max_query_length"]))
