@@ -82,30 +82,46 @@ class TokenTagging(TaskKind):
         return "".join("".join(f"{tag}\n" for tag in tags) + "\n" for tags in predictions.values)
 
     def read_submission(self, path: Path, task: TaskConfig, data: LanguageData) -> Predictions:
+        """XTREME's tagging predictions in either layout: one tag per line with a blank line after
+        each sentence (what ``format_submission`` writes), or one sentence per line with its tags
+        space-separated (REFERENCE.md's description of the leaderboard's files). A line holding
+        several tags marks the second."""
+        lines = path.read_text(encoding="utf-8").splitlines()
+        per_sentence = any(len(line.split()) > 1 for line in lines)
+        layout = ("one sentence per line, its tags space-separated" if per_sentence
+                  else "one tag per line, a blank line after each sentence")
         sentences: list[tuple[int, list[str]]] = []  # (first line, tags)
         current: list[str] = []
         start = 1
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            tag = line.strip()
-            if not tag:
+        for lineno, line in enumerate(lines, 1):
+            tags = line.split()
+            if per_sentence:
+                if not tags and lineno == len(lines):
+                    continue  # a trailing empty line
+                for tag in tags:
+                    self._check_tag(path, lineno, tag, task)
+                sentences.append((lineno, tags))
+                continue
+            if not tags:
                 if current:
                     sentences.append((start, current))
                 current = []
                 continue
             if not current:
                 start = lineno
-            if len(tag.split()) != 1:
-                raise HarnessError(f"{path}:{lineno}: expected one tag per line, got {tag[:60]!r}")
-            if tag not in task.labels:
-                raise HarnessError(f"{path}:{lineno}: tag {tag!r} is not one of {', '.join(task.labels)}")
-            current.append(tag)
+            self._check_tag(path, lineno, tags[0], task)
+            current.append(tags[0])
         if current:
             sentences.append((start, current))
         for number, ((lineno, tags), row) in enumerate(zip(sentences, data.rows), 1):
             if len(tags) != len(row["tokens"]):
                 raise HarnessError(f"{path}:{lineno}: sentence {number} has {len(tags)} tags, expected "
-                                   f"{len(row['tokens'])} (one per word, a blank line after each sentence)")
+                                   f"{len(row['tokens'])} (one per word; {layout})")
         if len(sentences) != len(data.rows):
-            raise HarnessError(f"{path}: {len(sentences)} sentences, expected {len(data.rows)} "
-                               "(one tag per line, a blank line after each sentence)")
+            raise HarnessError(f"{path}: {len(sentences)} sentences, expected {len(data.rows)} ({layout})")
         return Predictions([tags for _, tags in sentences])
+
+    @staticmethod
+    def _check_tag(path: Path, lineno: int, tag: str, task: TaskConfig) -> None:
+        if tag not in task.labels:
+            raise HarnessError(f"{path}:{lineno}: tag {tag!r} is not one of {', '.join(task.labels)}")

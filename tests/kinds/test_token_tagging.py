@@ -87,3 +87,24 @@ def test_submission_round_trips_and_bad_files_name_file_and_line(panx, tmp_path)
     unknown = write(tmp_path / "unknown.tsv", "B-MISC\n" + "\n".join(lines[1:]) + "\n")
     with pytest.raises(HarnessError, match=r"unknown.tsv:1: tag 'B-MISC' is not one of O, B-PER"):
         kind.read_submission(unknown, task, data)
+
+
+def test_submission_with_one_sentence_per_line_reads_the_same(panx, tmp_path):
+    """REFERENCE.md describes XTREME's tagging files as a sentence per line, tags space-separated."""
+    task, data = panx
+    kind = get_kind("token_tagging")
+    gold = Predictions([r["tags"] for r in data.rows])
+    path = write(tmp_path / "lines.tsv", "".join(" ".join(tags) + "\n" for tags in gold.values))
+    assert kind.read_submission(path, task, data).values == gold.values
+    lines = path.read_text().splitlines()
+    short = write(tmp_path / "short.tsv", "\n".join(lines[:-1]) + "\n")
+    with pytest.raises(HarnessError, match=r"short.tsv: 11 sentences, expected 12 \(one sentence per line"):
+        kind.read_submission(short, task, data)
+    long_words = [i for i, tags in enumerate(gold.values) if len(tags) > 1]
+    dropped = [tags[:-1] if i == long_words[0] else tags for i, tags in enumerate(gold.values)]
+    cut = write(tmp_path / "cut.tsv", "".join(" ".join(tags) + "\n" for tags in dropped))
+    with pytest.raises(HarnessError, match=rf"cut.tsv:{long_words[0] + 1}: sentence {long_words[0] + 1} has"):
+        kind.read_submission(cut, task, data)
+    unknown = write(tmp_path / "unknown.tsv", "B-MISC " + "\n".join(lines) + "\n")
+    with pytest.raises(HarnessError, match=r"unknown.tsv:1: tag 'B-MISC' is not one of O, B-PER"):
+        kind.read_submission(unknown, task, data)
