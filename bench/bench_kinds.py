@@ -1,7 +1,8 @@
 """Text classifier, token classifier and QA: `harness eval` vs the forward floor vs a naive loop.
 
-    python bench/bench_kinds.py [--kinds classifier,tagger,qa] [--size small|base|large] [--examples N] [--repeat N]
-                                [--device cpu|cuda] [--autocast none|bfloat16|float16]
+    python bench/bench_kinds.py [--kinds classifier,tagger,qa] [--size small|base|large] [--examples N]
+                                [--repeat N] [--pairs tatoeba|xquad] [--device cpu|cuda]
+                                [--autocast none|bfloat16|float16]
 
 For each kind, in one process and one run:
 (H) harness: run_eval end to end (reading release-layout files, tokenising, batching, forward,
@@ -10,7 +11,8 @@ For each kind, in one process and one run:
 (N) naive: the loop a user writes first — fixed batches of 32 in file order, tokenised per batch and
     padded to the longest in the batch (QA: padded to max_length 384, as the transformers QA
     examples do), with the same read-out.
-Inputs are real text: XNLI-like pairs from the Tatoeba files (English sentence, its translation),
+Inputs are real text: XNLI-like pairs from the Tatoeba files (English sentence, its translation;
+``--pairs xquad``: an XQuAD context sentence as the premise, XNLI's longer and more varied shape),
 tagging sentences from the XQuAD contexts (gold tags from a stable hash of each word, the same in
 every process), and the XQuAD questions. F and N use the task file's max_length (PAN-X: 128, read
 in overlapping windows by the harness and the floor; the naive loop truncates there). On CUDA one
@@ -40,7 +42,23 @@ UPOS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART
 PANX = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
 
 
-def pair_data(work: Path, count: int) -> list[tuple[str, str]]:
+def context_sentences() -> list[str]:
+    """Sentences of the XQuAD contexts in five languages, shuffled (seeded)."""
+    sentences = []
+    for lang in ("en", "de", "ru", "zh", "ar"):
+        data = json.loads((SHARED / "xquad" / f"xquad.{lang}.json").read_text(encoding="utf-8"))
+        for article in data["data"]:
+            for paragraph in article["paragraphs"]:
+                sentences += [s for s in paragraph["context"].split(". ") if s.split()]
+    random.Random(0).shuffle(sentences)
+    return sentences
+
+
+def pair_data(work: Path, count: int, premises: str = "tatoeba") -> list[tuple[str, str]]:
+    """XNLI-shaped pairs written as xnli.test.tsv. ``tatoeba``: an English Tatoeba sentence and its
+    translation (two short sentences of similar length); ``xquad``: an XQuAD context sentence as
+    the premise and a Tatoeba sentence as the hypothesis — XNLI's shape, a longer premise whose
+    length varies more than the hypothesis's."""
     pairs = []
     for path in sorted((SHARED / "tatoeba").glob("tatoeba.*-eng.eng")):
         code = path.name.split(".")[1].split("-")[0]
@@ -48,6 +66,8 @@ def pair_data(work: Path, count: int) -> list[tuple[str, str]]:
         pairs += list(zip(path.read_text(encoding="utf-8").splitlines(), other))
     random.Random(0).shuffle(pairs)
     pairs = pairs[:count]
+    if premises == "xquad":
+        pairs = [(premise, hypothesis) for premise, (_, hypothesis) in zip(context_sentences(), pairs)]
     header = "language\tgold_label\tsentence1\tsentence2"
     labels = ["entailment", "neutral", "contradiction"]
     lines = [header] + [f"en\t{labels[i % 3]}\t{a}\t{b}" for i, (a, b) in enumerate(pairs)]
@@ -57,14 +77,7 @@ def pair_data(work: Path, count: int) -> list[tuple[str, str]]:
 
 
 def tagging_data(work: Path, count: int) -> list[list[str]]:
-    sentences = []
-    for lang in ("en", "de", "ru", "zh", "ar"):
-        data = json.loads((SHARED / "xquad" / f"xquad.{lang}.json").read_text(encoding="utf-8"))
-        for article in data["data"]:
-            for paragraph in article["paragraphs"]:
-                sentences += [s.split() for s in paragraph["context"].split(". ") if s.split()]
-    random.Random(0).shuffle(sentences)
-    sentences = sentences[:count]
+    sentences = [s.split() for s in context_sentences()[:count]]
     lines = []
     for sentence in sentences:
         # crc32, not hash(): str hashes change per process (PYTHONHASHSEED), and so would the gold tags
@@ -140,7 +153,7 @@ def autocast_context(device, autocast: str):
 
 
 def run_kind(kind: str, work: Path, size: str, examples: int, device_name: str = "cpu", autocast: str = "none",
-             repeat: int = 1) -> dict:
+             repeat: int = 1, premises: str = "tatoeba") -> dict:
     import torch
 
     from harness.evaluator.evaluate import EvalRequest, run_eval
@@ -151,7 +164,7 @@ def run_kind(kind: str, work: Path, size: str, examples: int, device_name: str =
     from harness.models.model_args import ModelArgs
 
     if kind == "classifier":
-        pairs = pair_data(work, examples)
+        pairs = pair_data(work, examples, premises)
         texts = [t for pair in pairs for t in pair]
         model_dir = build_model(work / "model-cls", texts, size, "sequence_classification",
                                 ["entailment", "neutral", "contradiction"])
@@ -220,6 +233,7 @@ def run_kind(kind: str, work: Path, size: str, examples: int, device_name: str =
     flops = encoder_flops(prepared, config.hidden_size, config.num_hidden_layers, config.intermediate_size)
     report = {"kind": kind, "task": task, "model": f"random BERT-{size}", "examples": len(features),
               "max_length": max_length if kind != "qa" else 384,
+              **({"pairs": premises} if kind == "classifier" else {}),
               "device": device_label(device), "autocast": autocast, "threads": torch.get_num_threads(),
               "repeat": repeat, "runs_s": {name: [round(t, 2) for t in times] for name, times in timings.items()},
               "harness_s": round(harness_s, 2), "floor_s": round(floor_s, 2), "naive_s": round(naive_s, 2),
@@ -244,12 +258,14 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--autocast", default="none", choices=["none", "bfloat16", "float16"])
     parser.add_argument("--examples", type=int, default=2000)
+    parser.add_argument("--pairs", default="tatoeba", choices=["tatoeba", "xquad"],
+                        help="classifier inputs: Tatoeba translation pairs, or XQuAD context sentences as premises")
     parser.add_argument("--repeat", type=int, default=1,
                         help="alternate harness, floor and naive N times and keep the fastest of each (noisy hosts)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-kinds-"))
-    reports = [run_kind(kind, work, args.size, args.examples, args.device, args.autocast, args.repeat)
+    reports = [run_kind(kind, work, args.size, args.examples, args.device, args.autocast, args.repeat, args.pairs)
                for kind in args.kinds.split(",")]
     print(json.dumps(reports, indent=2))
     if args.json:
