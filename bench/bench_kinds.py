@@ -67,7 +67,9 @@ def pair_data(work: Path, count: int, premises: str = "tatoeba") -> list[tuple[s
     random.Random(0).shuffle(pairs)
     pairs = pairs[:count]
     if premises == "xquad":
-        pairs = [(premise, hypothesis) for premise, (_, hypothesis) in zip(context_sentences(), pairs)]
+        # whitespace collapsed: a context's line break or tab would break the TSV
+        pairs = [(" ".join(premise.split()), hypothesis)
+                 for premise, (_, hypothesis) in zip(context_sentences(), pairs)]
     header = "language\tgold_label\tsentence1\tsentence2"
     labels = ["entailment", "neutral", "contradiction"]
     lines = [header] + [f"en\t{labels[i % 3]}\t{a}\t{b}" for i, (a, b) in enumerate(pairs)]
