@@ -120,7 +120,8 @@ def _save(plt, fig, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format="png", dpi=110, metadata={"Software": None})
+            # bbox "tight": a title or axis label wider than the axes is kept whole, not clipped
+            fig.savefig(handle, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
