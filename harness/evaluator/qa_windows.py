@@ -70,19 +70,23 @@ def _long_question_windows(tokenizer, question: str, context: str, limit: int, c
     # tokens instead, and keep the windows whose question part is the cut question.
     question_side, context_side = (1, 0) if context_first_side else (0, 1)
     kept = list(zip(cut.ids, cut.offsets))  # offsets too: a repetitive question's parts may share ids
-    windows = []
+    windows = []  # (context start, encoding, its sides)
     for encoding in [combined, *combined.overflowing]:
         sides = _sides(encoding.special_tokens_mask)
-        if [(i, o) for i, o, s in zip(encoding.ids, encoding.offsets, sides) if s == question_side] == kept:
-            windows.append((encoding, sides))
-    windows.sort(key=lambda pair: next((o[0] for o, s in zip(pair[0].offsets, pair[1]) if s == context_side), -1))
+        parts: dict[int, list] = {question_side: [], context_side: []}
+        for i, o, s in zip(encoding.ids, encoding.offsets, sides):
+            if s is not None:
+                parts.setdefault(s, []).append((i, o))
+        if parts[question_side] == kept:
+            windows.append((parts[context_side][0][1][0] if parts[context_side] else -1, encoding, sides))
+    windows.sort(key=lambda window: window[0])
     # Overflowing parts keep the segment ids of the plain encodes (all 0): take each side's and
     # each special token's segment id from the first encoding, which the template set.
     first_sides = _sides(combined.special_tokens_mask)
     side_type = {s: t for t, s in zip(combined.type_ids, first_sides) if s is not None}
     special_types = [t for t, s in zip(combined.type_ids, first_sides) if s is None]
     features = []
-    for encoding, sides in windows:
+    for _, encoding, sides in windows:
         specials = iter(special_types)
         type_ids = [next(specials) if s is None else side_type[s] for s in sides]
         features.append((list(encoding.ids), type_ids, sides, list(encoding.offsets)))

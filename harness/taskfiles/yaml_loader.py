@@ -1,10 +1,10 @@
 """Read task YAML with ``include:`` resolution.
 
 Only PyYAML's safe loader is used (its C build, libyaml, where installed: several times faster
-on the task folder, which every command reads), so a task file is data: nothing in it can run code. ``include``
-names one file or a list of files, relative to the including file; the including file's keys
-win, merged recursively for mappings (so a task can override one field of an included
-``data.hub`` block) and replaced wholesale for lists and scalars.
+on the task folder, which every command reads), so a task file is data: nothing in it can run
+code. ``include`` names one file or a list of files, relative to the including file; the
+including file's keys win, merged recursively for mappings (so a task can override one field of
+an included ``data.hub`` block) and replaced wholesale for lists and scalars.
 """
 
 from __future__ import annotations
